@@ -1,0 +1,1 @@
+"""Decision logic, layout map and dependency versions of copier-python-patterns."""

@@ -1,0 +1,93 @@
+"""The Jinja extension Copier loads: exposes the decision logic and the layout.
+
+``copier.yml`` lists this module in ``_jinja_extensions`` through
+copier-template-extensions' loader. It adds:
+
+* globals the questionnaire calls for its defaults and validators
+  (``recommend_framework(...)``, ``validate_package_name(...)``, ...);
+* once every answer is known, a ``project`` object with the ready-made facts
+  template files read: flags, paths, import names and dependency versions.
+
+Everything here is a pure function of the answers: no I/O, no clock, no
+randomness, so rendering is deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _load_package() -> ModuleType:
+    """Import ``extensions/`` as a package, so its modules can import each other.
+
+    The loader imports this file alone. The package name carries the folder's
+    path: ``copier update`` renders two template versions in one process, and
+    each must see its own decision logic.
+    """
+    digest = hashlib.sha256(str(_HERE).encode()).hexdigest()[:12]
+    name = f"copier_python_patterns_{digest}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, _HERE / "__init__.py", submodule_search_locations=[str(_HERE)]
+        )
+        assert spec is not None and spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        spec.loader.exec_module(package)
+    return sys.modules[name]
+
+
+_package = _load_package()
+decisions: Any = importlib.import_module(f"{_package.__name__}.decisions")
+project_facts: Any = importlib.import_module(f"{_package.__name__}.project")
+
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "slugify": decisions.slugify,
+    "package_from_slug": decisions.package_from_slug,
+    "recommend_framework": decisions.recommend_framework,
+    "recommend_concurrency": decisions.recommend_concurrency,
+    "default_project_size": decisions.default_project_size,
+    "default_database": decisions.default_database,
+    "default_background_work": decisions.default_background_work,
+    "recommend_task_queue": decisions.recommend_task_queue,
+    "validate_slug": decisions.validate_slug,
+    "validate_package_name": decisions.validate_package_name,
+    "validate_email": decisions.validate_email,
+}
+
+
+@pass_context
+def refusal_for(context: Context, question: str) -> str:
+    """Validator helper: the refusal the given question completes, if any."""
+    answers = {axis: context[axis] for axis in decisions.QUESTION_ORDER if axis in context}
+    return decisions.refusal_for(question, answers)
+
+
+class ProjectContext(ContextHook):
+    """Adds the decision helpers, and ``project`` once the answers are complete."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals.update(GLOBALS)
+        environment.globals["refusal_for"] = refusal_for
+
+    def hook(self, context: dict[str, Any]) -> None:
+        if all(key in context for key in project_facts.ANSWER_KEYS):
+            context["project"] = project_facts.for_answers(_answers(context))
+
+
+def _answers(context: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: context[key] for key in project_facts.ANSWER_KEYS}

@@ -1,0 +1,267 @@
+"""The questionnaire's decision trees, as plain functions.
+
+Every recommendation here is a default the user may override; :func:`refusals`
+lists the combinations that cannot work, with the message the user sees.
+Nothing in this module performs I/O.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# The values each axis offers today. Later issues widen these tuples; a value
+# appears here only once the template renders a working project for it.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "python_version": ("3.12", "3.13"),
+    "project_kind": ("api",),
+    "framework": ("fastapi",),
+    "workload": ("io_bound", "cpu_bound", "mixed"),
+    "concurrency": ("async", "sync"),
+    "project_size": ("small", "medium", "large"),
+    "code_organization": ("by_layer", "by_feature"),
+    "database": ("none", "sqlite"),
+    "background_work": ("none", "fire_and_forget"),
+    "task_queue": ("none", "background_tasks"),
+    "broker": ("redis",),
+    "ci": ("github", "gitlab", "none"),
+}
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Import names a generated project depends on or that its tooling claims.
+# A package named like one of these would shadow it.
+RESERVED_PACKAGE_NAMES = frozenset(
+    {
+        "alembic",
+        "anyio",
+        "app",
+        "arq",
+        "asyncpg",
+        "celery",
+        "django",
+        "dramatiq",
+        "fastapi",
+        "flask",
+        "httpx",
+        "migrations",
+        "mypy",
+        "psycopg",
+        "pydantic",
+        "pydantic_settings",
+        "pytest",
+        "redis",
+        "rq",
+        "ruff",
+        "sqlalchemy",
+        "src",
+        "starlette",
+        "structlog",
+        "tenacity",
+        "tests",
+        "uvicorn",
+    }
+)
+
+_FRAMEWORK_FOR_KIND = {
+    "api": "fastapi",
+    "ml_api": "fastapi",
+    "worker": "fastapi",
+    "fullstack": "django",
+    "simple": "flask",
+    "cli": "none",
+}
+
+
+def slugify(name: str) -> str:
+    """Turn a free-text project name into a kebab-case slug."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    slug = "-".join(words).lstrip("0123456789-")
+    return slug or "project"
+
+
+def package_from_slug(slug: str) -> str:
+    """The import name that matches a slug."""
+    return slug.replace("-", "_")
+
+
+def recommend_framework(project_kind: str) -> str:
+    """What are you building? -> which framework fits it best."""
+    return _FRAMEWORK_FOR_KIND[project_kind]
+
+
+def recommend_concurrency(
+    framework: str,
+    workload: str,
+    blocking_libraries: bool,  # noqa: FBT001 - mirrors the yes/no question
+    team_knows_async: bool,  # noqa: FBT001
+) -> str:
+    """I/O-bound work waits, so async pays; anything else argues for sync."""
+    if framework == "flask":
+        return "sync"
+    if workload == "cpu_bound" or blocking_libraries or not team_knows_async:
+        return "sync"
+    return "async"
+
+
+def default_project_size(project_kind: str) -> str:
+    """Scripts and CLIs start small; services start medium."""
+    return "small" if project_kind in {"simple", "cli"} else "medium"
+
+
+def default_database(project_kind: str) -> str:
+    """Web projects get the embedded SQLite default; CLIs get none."""
+    return "none" if project_kind == "cli" else "sqlite"
+
+
+def default_background_work(project_kind: str) -> str:
+    """A worker project exists for durable jobs; everything else starts with none."""
+    return "durable" if project_kind == "worker" else "none"
+
+
+def recommend_task_queue(
+    background_work: str, framework: str, concurrency: str, project_kind: str
+) -> str:
+    """Which task system fits the kind of background work."""
+    if project_kind == "worker":
+        return "celery"
+    if background_work == "fire_and_forget":
+        return "background_tasks" if framework == "fastapi" else "rq"
+    if background_work == "durable":
+        return "arq" if concurrency == "async" else "rq"
+    if background_work == "workflows":
+        return "celery"
+    return "none"
+
+
+def validate_slug(slug: str) -> str:
+    """An error message, or an empty string when the slug is fine."""
+    if not SLUG_RE.match(slug):
+        return (
+            f"project_slug {slug!r} must be kebab-case: lower-case letters, digits "
+            "and single hyphens, starting with a letter (e.g. 'acme-orders')."
+        )
+    return ""
+
+
+def validate_package_name(name: str) -> str:
+    """An error message, or an empty string when ``name`` can be the import name."""
+    if not name.isidentifier() or not name.isascii():
+        return (
+            f"package_name {name!r} is not a valid Python identifier: use lower-case "
+            "letters, digits and underscores, starting with a letter (e.g. 'acme_orders')."
+        )
+    if name != name.lower():
+        return f"package_name {name!r} must be lower-case (PEP 8)."
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"package_name {name!r} is a Python keyword and cannot be imported."
+    if name in sys.stdlib_module_names:
+        return f"package_name {name!r} would shadow the standard-library module {name!r}."
+    if name in RESERVED_PACKAGE_NAMES:
+        return (
+            f"package_name {name!r} would shadow a module the generated project "
+            "uses or reserves; pick a name specific to your project."
+        )
+    return ""
+
+
+def validate_email(email: str) -> str:
+    """An error message, or an empty string for a plausible e-mail address."""
+    if not EMAIL_RE.match(email):
+        return f"author_email {email!r} is not an e-mail address (e.g. 'dev@example.com')."
+    return ""
+
+
+# The order the questionnaire asks the axes in. A refusal is reported by the
+# question that completes it (the last of its axes to be asked).
+QUESTION_ORDER: tuple[str, ...] = (
+    "project_kind",
+    "framework",
+    "workload",
+    "blocking_libraries",
+    "team_knows_async",
+    "concurrency",
+    "project_size",
+    "code_organization",
+    "database",
+    "background_work",
+    "task_queue",
+    "broker",
+    "docker",
+    "ci",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A combination that cannot work, and what the user is told."""
+
+    name: str
+    axes: tuple[str, ...]
+    broken: Callable[[Mapping[str, Any]], bool]
+    message: str
+
+    @property
+    def asked_by(self) -> str:
+        """The question that completes the combination and so reports it."""
+        return max(self.axes, key=QUESTION_ORDER.index)
+
+
+REFUSAL_RULES: tuple[Rule, ...] = (
+    Rule(
+        "flask_is_sync",
+        ("framework", "concurrency"),
+        lambda a: a["framework"] == "flask" and a["concurrency"] == "async",
+        "Flask serves requests synchronously here; for an async stack pick "
+        "framework 'fastapi' (or 'django' under ASGI), or choose concurrency 'sync'.",
+    ),
+    Rule(
+        "background_tasks_needs_fastapi",
+        ("framework", "task_queue"),
+        lambda a: a["task_queue"] == "background_tasks" and a["framework"] != "fastapi",
+        "task_queue 'background_tasks' is FastAPI's in-process BackgroundTasks; "
+        "with another framework pick rq, celery or dramatiq.",
+    ),
+    Rule(
+        "arq_needs_async",
+        ("concurrency", "task_queue"),
+        lambda a: a["task_queue"] == "arq" and a["concurrency"] != "async",
+        "ARQ is an asyncio task queue; with concurrency 'sync' pick rq, celery or dramatiq.",
+    ),
+    Rule(
+        "rq_needs_sync",
+        ("concurrency", "task_queue"),
+        lambda a: a["task_queue"] == "rq" and a["concurrency"] != "sync",
+        "RQ runs plain synchronous jobs; with concurrency 'async' pick arq, celery or dramatiq.",
+    ),
+    Rule(
+        "rabbitmq_needs_celery_or_dramatiq",
+        ("task_queue", "broker"),
+        lambda a: a["broker"] == "rabbitmq" and a["task_queue"] not in {"celery", "dramatiq"},
+        "broker 'rabbitmq' works only with celery or dramatiq; ARQ and RQ need redis.",
+    ),
+)
+
+
+def refusals(answers: Mapping[str, Any]) -> list[str]:
+    """The messages of every rule the answers break (empty when they can work)."""
+    return [rule.message for rule in REFUSAL_RULES if rule.broken(answers)]
+
+
+def refusal_for(question: str, answers: Mapping[str, Any]) -> str:
+    """The message the given question shows, or an empty string.
+
+    Only rules this question completes are checked, and only once every axis
+    they read has an answer, so earlier questions never see later ones.
+    """
+    for rule in REFUSAL_RULES:
+        if rule.asked_by != question:
+            continue
+        if all(axis in answers for axis in rule.axes) and rule.broken(answers):
+            return rule.message
+    return ""

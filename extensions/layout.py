@@ -1,0 +1,218 @@
+"""Where each logical part of a generated project lives, and what it is called.
+
+The layout contract (GUIDE section 2) places the same parts - settings, app
+factory, routes, services, repositories, models, schemas, tests - according to
+``project_size`` and ``code_organization``. :func:`build` computes every path
+and import name once; template file names and imports read them.
+
+A path of ``""`` means "this project has no such part": Copier skips a file
+whose name renders empty, which is how optional parts stay out of the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Layers of a feature, and the folder each one gets in a by-layer package.
+LAYER_DIRS = {
+    "routes": "routes",
+    "service": "services",
+    "repository": "repositories",
+    "models": "models",
+    "schemas": "schemas",
+}
+# The folder names a large by-layer project uses instead (GUIDE: api/, services/...).
+LARGE_LAYER_DIRS = {**LAYER_DIRS, "routes": "api"}
+# The file names inside a by-feature package.
+FEATURE_FILES = {
+    "routes": "routes",
+    "service": "service",
+    "repository": "repository",
+    "models": "models",
+    "schemas": "schemas",
+}
+LARGE_FEATURE_FILES = {**FEATURE_FILES, "routes": "router"}
+
+# Core modules: where they go in a package, and their flat (small) names. The
+# flat names avoid the standard library (``logging``) and common packages.
+CORE_PACKAGE = {
+    "main": "main",
+    "settings": "settings",
+    "logging": "logging",
+    "errors": "errors",
+    "database": "database",
+    "http": "http_client",
+}
+CORE_LARGE = {
+    "main": "main",
+    "settings": "core/config",
+    "logging": "core/logging",
+    "errors": "core/errors",
+    "database": "core/database",
+    "http": "core/http",
+}
+CORE_FLAT = {
+    "main": "main",
+    "settings": "settings",
+    "logging": "logs",
+    "errors": "errors",
+    "database": "database",
+    "http": "http_client",
+}
+
+DOCSTRINGS = {
+    "core": "Cross-cutting infrastructure: configuration, logging, errors, database and HTTP.",
+    "routes": "HTTP routes: parse the request, call a service, shape the response.",
+    "api": "HTTP routes: parse the request, call a service, shape the response.",
+    "services": "Business logic. Services call repositories, never the HTTP layer.",
+    "repositories": "Data access. The only layer that builds queries.",
+    "models": "SQLAlchemy models.",
+    "schemas": "Pydantic schemas for requests and responses.",
+    "items": "The items feature: an example resource with full CRUD.",
+    "health": "Liveness and readiness probes.",
+    "compute": "CPU-heavy or blocking work, offloaded so the server keeps answering.",
+    "notifications": "Fire-and-forget notifications, run after the response is sent.",
+    "tests": "Tests.",
+    "unit": "Unit tests: services and repositories against a real database session.",
+    "integration": "Integration tests: the HTTP API through the ASGI app.",
+    "e2e": "End-to-end tests: whole user journeys through the API.",
+}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A vertical slice of the example application."""
+
+    name: str
+    layers: tuple[str, ...]
+
+
+def features_for(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
+    """The example features this combination renders."""
+    found = [Feature("health", ("routes", "service", "schemas"))]
+    if answers["database"] != "none":
+        found.append(Feature("items", ("routes", "service", "repository", "models", "schemas")))
+    if answers["workload"] != "io_bound":
+        found.append(Feature("compute", ("routes", "service", "schemas")))
+    if answers["task_queue"] == "background_tasks":
+        found.append(Feature("notifications", ("routes", "service", "schemas")))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths (relative to the project root) and dotted module names of every part."""
+
+    root: str  # the package folder ("" for the flat small layout)
+    package: str  # the import name of that package ("" for flat)
+    path: dict[str, str] = field(default_factory=dict)
+    module: dict[str, str] = field(default_factory=dict)
+    packages: tuple[dict[str, str], ...] = ()
+    source_dirs: tuple[str, ...] = ()
+    test_path: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> str:
+        # ``layout.items_routes`` reads as the path; Jinja falls back here.
+        try:
+            return self.path[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _module_of(path: str) -> str:
+    dotted = path.removeprefix("src/").removesuffix(".py").replace("/", ".")
+    return dotted.removesuffix(".__init__")
+
+
+def build(answers: Mapping[str, Any]) -> Layout:
+    """Compute the placement of every part for one set of answers."""
+    size = answers["project_size"]
+    by_feature = size != "small" and answers["code_organization"] == "by_feature"
+    features = features_for(answers)
+
+    if size == "small":
+        root, core = "", CORE_FLAT
+    elif size == "medium":
+        root, core = "app/", CORE_PACKAGE
+    else:
+        root, core = f"src/{answers['package_name']}/", CORE_LARGE
+
+    paths: dict[str, str] = {}
+    for part, name in core.items():
+        paths[part] = f"{root}{name}.py"
+    if answers["database"] == "none":
+        paths["database"] = ""
+
+    for feature in features:
+        for layer in ("routes", "service", "repository", "models", "schemas"):
+            key = f"{feature.name}_{layer}"
+            if layer not in feature.layers:
+                paths[key] = ""
+            elif size == "small":
+                paths[key] = f"{feature.name}_{layer}.py"
+            elif by_feature:
+                files = LARGE_FEATURE_FILES if size == "large" else FEATURE_FILES
+                paths[key] = f"{root}{feature.name}/{files[layer]}.py"
+            else:
+                dirs = LARGE_LAYER_DIRS if size == "large" else LAYER_DIRS
+                paths[key] = f"{root}{dirs[layer]}/{feature.name}.py"
+    # Features this combination leaves out still get (empty) entries, so a
+    # template can name any part without knowing which features exist.
+    for name in ("items", "compute", "notifications"):
+        for layer in ("routes", "service", "repository", "models", "schemas"):
+            paths.setdefault(f"{name}_{layer}", "")
+
+    tests = _test_paths(size, features)
+    paths.update(tests)
+    modules = {part: _module_of(path) for part, path in paths.items() if path}
+
+    packages = _packages(root, paths)
+    source_dirs = (root.rstrip("/"),) if root else ()
+    return Layout(
+        root=root.rstrip("/"),
+        package=_module_of(root.rstrip("/")) if root else "",
+        path=paths,
+        module=modules,
+        packages=packages,
+        source_dirs=source_dirs,
+        test_path=tests,
+    )
+
+
+def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
+    names = {f.name for f in features}
+    split = size == "large"
+    unit = "tests/unit/" if split else "tests/"
+    integration = "tests/integration/" if split else "tests/"
+    tests = {"tests_conftest": "tests/conftest.py"}
+    for name in ("health", "items", "compute", "notifications"):
+        present = name in names
+        tests[f"test_{name}_api"] = f"{integration}test_{name}_api.py" if present else ""
+        tests[f"test_{name}_service"] = f"{unit}test_{name}_service.py" if present else ""
+    tests["test_settings"] = f"{unit}test_settings.py"
+    tests["test_errors"] = f"{integration}test_errors.py"
+    tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
+    tests["test_e2e"] = "tests/e2e/test_items_journey.py" if split and "items" in names else ""
+    return tests
+
+
+def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]:
+    """Every folder holding Python modules gets an ``__init__.py`` with a docstring."""
+    folders: set[str] = set()
+    for path in paths.values():
+        if not path or "/" not in path:
+            continue
+        folder = path.rsplit("/", 1)[0]
+        if folder.startswith("tests") or (root and folder.startswith(root.rstrip("/"))):
+            folders.add(folder)
+    result = []
+    for folder in sorted(folders):
+        leaf = folder.rsplit("/", 1)[-1]
+        if folder == root.rstrip("/"):
+            doc = "The application package."
+        else:
+            doc = DOCSTRINGS.get(leaf, f"The {leaf} package.")
+        result.append({"path": f"{folder}/__init__.py", "doc": doc})
+    return tuple(result)

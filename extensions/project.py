@@ -1,0 +1,254 @@
+"""Ready-made facts about one generated project, computed once from its answers.
+
+Template files read ``project.<fact>`` instead of re-deriving decisions in
+Jinja: flags (``project.is_async``), keyword prefixes for code shared by the
+async and sync variants (``project.async_`` renders ``"async "`` or ``""``),
+paths and import names from the layout, and requirement strings from
+``versions``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import layout as layout_mod
+from . import versions
+
+ANSWER_KEYS: tuple[str, ...] = (
+    "project_name",
+    "project_slug",
+    "package_name",
+    "python_version",
+    "project_kind",
+    "framework",
+    "workload",
+    "concurrency",
+    "project_size",
+    "code_organization",
+    "database",
+    "background_work",
+    "task_queue",
+    "broker",
+    "docker",
+    "ci",
+)
+
+ON = "."  # a group folder that renders to "." merges into its parent
+OFF = ""  # a path part that renders empty makes Copier skip the file
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the template files need to know, already decided."""
+
+    answers: Mapping[str, Any]
+    layout: Any
+    is_async: bool
+    has_db: bool
+    offload: str  # "process", "thread" or ""
+    has_retries: bool
+    has_background_tasks: bool
+    features: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    dev_dependencies: tuple[str, ...]
+    on: Mapping[str, str]
+    tools: Mapping[str, str]
+
+    @property
+    def async_(self) -> str:
+        return "async " if self.is_async else ""
+
+    @property
+    def await_(self) -> str:
+        return "await " if self.is_async else ""
+
+    @property
+    def session_type(self) -> str:
+        """The SQLAlchemy session class the project's code is typed with."""
+        return "AsyncSession" if self.is_async else "Session"
+
+    @property
+    def session_import(self) -> str:
+        if self.is_async:
+            return "from sqlalchemy.ext.asyncio import AsyncSession"
+        return "from sqlalchemy.orm import Session"
+
+    @property
+    def client_type(self) -> str:
+        """The HTTP test client: httpx's AsyncClient, or Starlette's TestClient."""
+        return "AsyncClient" if self.is_async else "TestClient"
+
+    @property
+    def client_import(self) -> str:
+        if self.is_async:
+            return "from httpx import AsyncClient"
+        return "from fastapi.testclient import TestClient"
+
+    @property
+    def http_client_type(self) -> str:
+        return "httpx.AsyncClient" if self.is_async else "httpx.Client"
+
+    def imports(self, *specs: Any) -> str:
+        """First-party ``from`` imports, in the order ruff's isort wants them.
+
+        Each spec is ``(part, name, ...)``: the logical part (``"settings"``,
+        ``"items_service"``) resolves to its module for this layout. Parts this
+        project does not have are dropped, so a template can ask for optional
+        imports without a Jinja ``if``.
+        """
+        lines = []
+        for part, *names in specs:
+            if not self.layout.path.get(part):
+                continue
+            module = self.layout.module[part]
+            lines.append((module, sorted(names, key=_isort_name_key)))
+        lines.sort(key=lambda pair: pair[0].lower())
+        return "\n".join(_format_from_import(module, names) for module, names in lines)
+
+    @property
+    def routers(self) -> tuple[tuple[str, str], ...]:
+        """(part, alias) of every router the app includes, in inclusion order."""
+        return tuple(
+            (f"{feature}_routes", f"{feature}_router")
+            for feature in self.features
+            if self.layout.path.get(f"{feature}_routes")
+        )
+
+    @property
+    def router_imports(self) -> tuple[tuple[str, str], ...]:
+        return tuple((part, f"router as {alias}") for part, alias in self.routers)
+
+    @property
+    def push_cleanup(self) -> str:
+        """The AsyncExitStack method that registers a close function of this stack."""
+        return "push_async_callback" if self.is_async else "callback"
+
+    @property
+    def http_close(self) -> str:
+        return "aclose" if self.is_async else "close"
+
+    @property
+    def path(self) -> Mapping[str, str]:
+        return self.layout.path
+
+    @property
+    def mod(self) -> Mapping[str, str]:
+        return self.layout.module
+
+    @property
+    def asgi_app(self) -> str:
+        """The ``module:attribute`` a server imports."""
+        return f"{self.layout.module['main']}:app"
+
+    @property
+    def uses_src(self) -> bool:
+        return self.answers["project_size"] == "large"
+
+    @property
+    def lint_paths(self) -> tuple[str, ...]:
+        """Folders (or, for the flat layout, ".") the tools look at."""
+        return (".",)
+
+    @property
+    def coverage_source(self) -> tuple[str, ...]:
+        if self.layout.root:
+            return (self.layout.root,)
+        return (".",)
+
+    @property
+    def docker_image(self) -> str:
+        return f"python:{self.answers['python_version']}-slim-trixie"
+
+    @property
+    def sqlite_scheme(self) -> str:
+        return "sqlite+aiosqlite" if self.is_async else "sqlite"
+
+    @property
+    def database_url(self) -> str:
+        return f"{self.sqlite_scheme}:///./data/app.db"
+
+
+LINE_LENGTH = 100  # the generated project's ruff line-length
+
+
+def _isort_name_key(name: str) -> tuple[int, str]:
+    """ruff's order-by-type: CONSTANTS, then Classes, then functions and variables."""
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    if name[:1].isupper():
+        return (1, name)
+    return (2, name)
+
+
+def _format_from_import(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    body = "".join(f"    {name},\n" for name in names)
+    return f"from {module} import (\n{body})"
+
+
+def _dependencies(answers: Mapping[str, Any], is_async: bool) -> tuple[str, ...]:
+    names = ["fastapi", "uvicorn", "pydantic", "pydantic-settings", "httpx", "structlog"]
+    if answers["project_size"] != "small":
+        names.append("tenacity")
+    if answers["database"] != "none":
+        names += ["sqlalchemy-async", "aiosqlite"] if is_async else ["sqlalchemy"]
+        names.append("alembic")
+    if answers["workload"] == "mixed" and is_async:
+        names.append("anyio")
+    return tuple(sorted(versions.RUNTIME[name] for name in names))
+
+
+def _dev_dependencies(is_async: bool) -> tuple[str, ...]:
+    names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
+    if is_async:
+        names.append("pytest-asyncio")
+    return tuple(sorted(versions.DEV[name] for name in names))
+
+
+def _on(flag: bool) -> str:
+    return ON if flag else OFF
+
+
+@functools.lru_cache(maxsize=256)
+def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
+    answers = dict(frozen)
+    is_async = answers["concurrency"] == "async"
+    has_db = answers["database"] != "none"
+    layout = layout_mod.build(answers)
+    offload = {"cpu_bound": "process", "mixed": "thread"}.get(answers["workload"], "")
+    features = tuple(f.name for f in layout_mod.features_for(answers))
+    return Project(
+        answers=answers,
+        layout=layout,
+        is_async=is_async,
+        has_db=has_db,
+        offload=offload,
+        has_retries=answers["project_size"] != "small",
+        has_background_tasks=answers["task_queue"] == "background_tasks",
+        features=features,
+        dependencies=_dependencies(answers, is_async),
+        dev_dependencies=_dev_dependencies(is_async),
+        on={
+            "fastapi": _on(answers["framework"] == "fastapi"),
+            "database": _on(has_db),
+            "docker": _on(bool(answers["docker"])),
+            "github": _on(answers["ci"] == "github"),
+            "gitlab": _on(answers["ci"] == "gitlab"),
+            "async": _on(is_async),
+            "sync": _on(not is_async),
+            "process_pool": _on(offload == "process"),
+            "thread_offload": _on(offload == "thread"),
+            "background_tasks": _on(answers["task_queue"] == "background_tasks"),
+        },
+        tools=dict(versions.TOOLS),
+    )
+
+
+def for_answers(answers: Mapping[str, Any]) -> Project:
+    """The facts for these answers (cached: Copier asks for every file)."""
+    return _build(tuple(sorted((key, answers[key]) for key in ANSWER_KEYS)))

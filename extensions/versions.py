@@ -1,0 +1,48 @@
+"""The one source of truth for the dependency versions a generated project asks for.
+
+Each entry is a PEP 508 requirement fragment (name, extras and a specifier) that
+goes verbatim into the rendered ``pyproject.toml``. Lower bounds are the
+versions the template's CI last proved green; upper bounds stop at the next
+major (or minor, for 0.x) release so that a breaking upstream change needs a
+template release before it reaches a project.
+"""
+
+from __future__ import annotations
+
+RUNTIME: dict[str, str] = {
+    "fastapi": "fastapi>=0.165,<0.166",
+    "uvicorn": "uvicorn[standard]>=0.54,<0.55",
+    "pydantic": "pydantic>=2.14,<3",
+    "pydantic-settings": "pydantic-settings>=2.16,<3",
+    "sqlalchemy": "sqlalchemy>=2.1,<2.2",
+    "sqlalchemy-async": "sqlalchemy[asyncio]>=2.1,<2.2",
+    "aiosqlite": "aiosqlite>=0.22,<0.23",
+    "alembic": "alembic>=1.20,<2",
+    "httpx": "httpx>=0.28,<0.29",
+    "tenacity": "tenacity>=9.2,<10",
+    "structlog": "structlog>=26.1,<27",
+    "anyio": "anyio>=4.16,<5",
+}
+
+DEV: dict[str, str] = {
+    "pytest": "pytest>=9.2,<10",
+    "pytest-asyncio": "pytest-asyncio>=1.5,<2",
+    "pytest-cov": "pytest-cov>=7.1,<8",
+    "mypy": "mypy>=2.4,<3",
+    "ruff": "ruff>=0.17.6,<0.18",
+    "pre-commit": "pre-commit>=4.7,<5",
+}
+
+# Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).
+TOOLS: dict[str, str] = {
+    "uv": "0.13.9",
+    "ruff-pre-commit": "v0.17.6",
+    "pre-commit-hooks": "v6.0.0",
+}
+
+
+def requirement(name: str) -> str:
+    """Return the requirement string for ``name`` from either table."""
+    if name in RUNTIME:
+        return RUNTIME[name]
+    return DEV[name]

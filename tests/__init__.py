@@ -1,0 +1,1 @@
+"""The template's own test suite (unit, questionnaire, render and project tiers)."""

@@ -1,0 +1,80 @@
+"""The Jinja extension Copier loads: globals for the questionnaire, ``project`` for files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+import pytest
+
+from extensions import context, decisions, project
+from tests.unit.test_project_facts import answers
+
+
+@pytest.fixture
+def env() -> jinja2.Environment:
+    return jinja2.Environment(
+        extensions=[context.ProjectContext],
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - code, not HTML
+    )
+
+
+def render(env: jinja2.Environment, source: str, **variables: Any) -> str:
+    return env.from_string(source).render(**variables)
+
+
+def test_globals_are_the_decision_functions(env: jinja2.Environment) -> None:
+    for name in context.GLOBALS:
+        assert callable(env.globals[name]), name
+        assert getattr(decisions, name).__qualname__ == env.globals[name].__qualname__
+    assert "refusal_for" in env.globals
+
+
+def test_questionnaire_expressions(env: jinja2.Environment) -> None:
+    assert render(env, "{{ slugify(project_name) }}", project_name="Acme Orders") == "acme-orders"
+    assert render(env, "{{ package_from_slug('acme-orders') }}") == "acme_orders"
+    assert render(env, "{{ validate_package_name('class') }}") != ""
+    assert render(env, "{{ validate_package_name('acme_orders') }}") == ""
+    assert render(env, "{{ validate_slug('Bad Slug') }}") != ""
+    assert render(env, "{{ validate_email('nope') }}") != ""
+    assert render(env, "{{ recommend_framework('api') }}") == "fastapi"
+
+
+@pytest.mark.parametrize(
+    ("question", "variables", "refused"),
+    [
+        ("concurrency", {"framework": "flask", "concurrency": "async"}, True),
+        ("concurrency", {"framework": "fastapi", "concurrency": "async"}, False),
+        # Later answers are not known yet while concurrency is asked.
+        ("concurrency", {"framework": "flask"}, False),
+        (
+            "task_queue",
+            {"framework": "fastapi", "concurrency": "sync", "task_queue": "arq"},
+            True,
+        ),
+        (
+            "task_queue",
+            {"framework": "fastapi", "concurrency": "async", "task_queue": "background_tasks"},
+            False,
+        ),
+    ],
+)
+def test_refusal_for_reads_the_answers_in_context(
+    env: jinja2.Environment, question: str, variables: dict[str, str], refused: bool
+) -> None:
+    shown = render(env, f"{{{{ refusal_for({question!r}) }}}}", **variables)
+    assert shown == decisions.refusal_for(question, variables)
+    assert (shown != "") is refused
+
+
+def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> None:
+    complete = {**answers(project_size="large"), "_copier_conf": {}}
+    assert render(env, "{{ project.asgi_app }}", **complete) == "acme_orders.main:app"
+    assert (
+        render(env, "{{ project.path.settings }}", **complete)
+        == (project.for_answers(complete).path["settings"])
+    )
+    incomplete = {key: value for key, value in complete.items() if key != "ci"}
+    with pytest.raises(jinja2.UndefinedError):
+        render(env, "{{ project.asgi_app }}", **incomplete)

@@ -1,0 +1,385 @@
+"""The questionnaire's decision trees: recommendations, validators and refusals."""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+import sys
+
+import pytest
+
+from extensions import decisions
+
+# ----------------------------------------------------------------- names and slugs
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Acme Orders", "acme-orders"),
+        ("acme-orders", "acme-orders"),
+        ("  Hello,   World!!  ", "hello-world"),
+        ("Orders API v2", "orders-api-v2"),
+        ("snake_case_name", "snake-case-name"),
+        ("123 Go", "go"),
+        ("2fast", "fast"),
+        ("!!!", "project"),
+        ("", "project"),
+        ("42", "project"),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert decisions.slugify(name) == slug
+
+
+@pytest.mark.parametrize(
+    "name", ["Acme Orders", "  x  ", "9 Lives", "Café Déjà Vu", "a--b", "UPPER", "", "日本語"]
+)
+def test_slugify_always_yields_a_valid_slug(name: str) -> None:
+    slug = decisions.slugify(name)
+    assert decisions.validate_slug(slug) == "", slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "package"),
+    [("acme-orders", "acme_orders"), ("orders", "orders"), ("a-b-c", "a_b_c")],
+)
+def test_package_from_slug(slug: str, package: str) -> None:
+    assert decisions.package_from_slug(slug) == package
+
+
+@pytest.mark.parametrize("slug", ["acme-orders", "a", "orders2", "a1-b2-c3", "x-1"])
+def test_validate_slug_accepts(slug: str) -> None:
+    assert decisions.validate_slug(slug) == ""
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["Bad Slug", "Acme", "acme_orders", "-acme", "acme-", "a--b", "1abc", "", "acme.orders"],
+)
+def test_validate_slug_refuses(slug: str) -> None:
+    message = decisions.validate_slug(slug)
+    assert repr(slug) in message
+    assert "kebab-case" in message
+
+
+@pytest.mark.parametrize("name", ["acme_orders", "orders", "orders2", "my_pkg", "a"])
+def test_validate_package_name_accepts(name: str) -> None:
+    assert decisions.validate_package_name(name) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("class", "keyword"),
+        ("def", "keyword"),
+        ("match", "keyword"),  # a soft keyword
+        ("type", "keyword"),  # a soft keyword too
+        ("1abc", "not a valid Python identifier"),
+        ("my-pkg", "not a valid Python identifier"),
+        ("my pkg", "not a valid Python identifier"),
+        ("", "not a valid Python identifier"),
+        ("café", "not a valid Python identifier"),
+        ("Acme", "lower-case"),
+        ("os", "standard-library"),
+        ("json", "standard-library"),
+        ("logging", "standard-library"),
+        ("fastapi", "shadow a module the generated project"),
+        ("app", "shadow a module the generated project"),
+        ("tests", "shadow a module the generated project"),
+    ],
+)
+def test_validate_package_name_refuses(name: str, reason: str) -> None:
+    message = decisions.validate_package_name(name)
+    assert repr(name) in message
+    assert reason in message
+
+
+@pytest.mark.parametrize("name", sorted(decisions.RESERVED_PACKAGE_NAMES))
+def test_every_reserved_name_is_refused(name: str) -> None:
+    assert decisions.validate_package_name(name) != ""
+
+
+def test_reserved_names_include_the_guide_examples() -> None:
+    assert {"fastapi", "django", "celery", "app", "tests"} <= decisions.RESERVED_PACKAGE_NAMES
+
+
+def test_every_keyword_and_stdlib_module_is_refused() -> None:
+    names = [*keyword.kwlist, *keyword.softkwlist, *sys.stdlib_module_names]
+    accepted = [name for name in names if decisions.validate_package_name(name) == ""]
+    assert accepted == []
+
+
+@pytest.mark.parametrize("email", ["you@example.com", "a.b+c@sub.example.co.uk", "x@y.io"])
+def test_validate_email_accepts(email: str) -> None:
+    assert decisions.validate_email(email) == ""
+
+
+@pytest.mark.parametrize("email", ["nope", "a@b", "@example.com", "a b@c.de", "a@b c.de", ""])
+def test_validate_email_refuses(email: str) -> None:
+    message = decisions.validate_email(email)
+    assert repr(email) in message
+    assert "e-mail" in message
+
+
+# ----------------------------------------------------------------- recommendations
+
+
+@pytest.mark.parametrize(
+    ("kind", "framework"),
+    [
+        ("api", "fastapi"),
+        ("ml_api", "fastapi"),
+        ("worker", "fastapi"),
+        ("fullstack", "django"),
+        ("simple", "flask"),
+        ("cli", "none"),
+    ],
+)
+def test_recommend_framework(kind: str, framework: str) -> None:
+    assert decisions.recommend_framework(kind) == framework
+
+
+@pytest.mark.parametrize(
+    ("framework", "workload", "blocking", "team_knows_async", "expected"),
+    [
+        # Flask is sync whatever the workload.
+        ("flask", "io_bound", False, True, "sync"),
+        # CPU-bound work, blocking libraries or a team new to async argue for sync.
+        ("fastapi", "cpu_bound", False, True, "sync"),
+        ("fastapi", "io_bound", True, True, "sync"),
+        ("fastapi", "io_bound", False, False, "sync"),
+        ("fastapi", "mixed", True, False, "sync"),
+        # Otherwise async.
+        ("fastapi", "io_bound", False, True, "async"),
+        ("fastapi", "mixed", False, True, "async"),
+        ("django", "io_bound", False, True, "async"),
+    ],
+)
+def test_recommend_concurrency(
+    framework: str, workload: str, blocking: bool, team_knows_async: bool, expected: str
+) -> None:
+    assert (
+        decisions.recommend_concurrency(framework, workload, blocking, team_knows_async) == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [
+        ("simple", "small"),
+        ("cli", "small"),
+        ("api", "medium"),
+        ("fullstack", "medium"),
+        ("ml_api", "medium"),
+        ("worker", "medium"),
+    ],
+)
+def test_default_project_size(kind: str, size: str) -> None:
+    assert decisions.default_project_size(kind) == size
+
+
+@pytest.mark.parametrize(
+    ("kind", "database"),
+    [
+        ("cli", "none"),
+        ("api", "sqlite"),
+        ("fullstack", "sqlite"),
+        ("simple", "sqlite"),
+        ("ml_api", "sqlite"),
+        ("worker", "sqlite"),
+    ],
+)
+def test_default_database(kind: str, database: str) -> None:
+    assert decisions.default_database(kind) == database
+
+
+@pytest.mark.parametrize(
+    ("kind", "work"),
+    [
+        ("worker", "durable"),
+        ("api", "none"),
+        ("fullstack", "none"),
+        ("simple", "none"),
+        ("ml_api", "none"),
+        ("cli", "none"),
+    ],
+)
+def test_default_background_work(kind: str, work: str) -> None:
+    assert decisions.default_background_work(kind) == work
+
+
+@pytest.mark.parametrize(
+    ("work", "framework", "concurrency", "kind", "queue"),
+    [
+        ("none", "fastapi", "async", "api", "none"),
+        ("fire_and_forget", "fastapi", "async", "api", "background_tasks"),
+        ("fire_and_forget", "fastapi", "sync", "api", "background_tasks"),
+        ("fire_and_forget", "flask", "sync", "simple", "rq"),
+        ("fire_and_forget", "django", "sync", "fullstack", "rq"),
+        ("durable", "fastapi", "async", "api", "arq"),
+        ("durable", "fastapi", "sync", "api", "rq"),
+        ("workflows", "fastapi", "async", "api", "celery"),
+        ("workflows", "django", "sync", "fullstack", "celery"),
+        # The worker kind exists for a real queue, whatever else was answered.
+        ("none", "fastapi", "async", "worker", "celery"),
+        ("durable", "fastapi", "async", "worker", "celery"),
+    ],
+)
+def test_recommend_task_queue(
+    work: str, framework: str, concurrency: str, kind: str, queue: str
+) -> None:
+    assert decisions.recommend_task_queue(work, framework, concurrency, kind) == queue
+
+
+def _offered_defaults() -> list[dict[str, object]]:
+    """The answers a user gets by accepting every recommendation, per offered choice."""
+    found = []
+    for kind, workload, blocking, knows, work in itertools.product(
+        decisions.CHOICES["project_kind"],
+        decisions.CHOICES["workload"],
+        (False, True),
+        (False, True),
+        decisions.CHOICES["background_work"],
+    ):
+        framework = decisions.recommend_framework(kind)
+        concurrency = decisions.recommend_concurrency(framework, workload, blocking, knows)
+        found.append(
+            {
+                "project_kind": kind,
+                "framework": framework,
+                "workload": workload,
+                "concurrency": concurrency,
+                "background_work": work,
+                "task_queue": decisions.recommend_task_queue(work, framework, concurrency, kind),
+                "broker": decisions.CHOICES["broker"][0],
+            }
+        )
+    return found
+
+
+@pytest.mark.parametrize(
+    "answers", _offered_defaults(), ids=lambda a: "-".join(map(str, a.values()))
+)
+def test_recommendations_are_never_refused(answers: dict[str, object]) -> None:
+    """Accepting every default must give a combination the questionnaire accepts."""
+    assert decisions.refusals(answers) == []
+
+
+def test_recommendations_stay_within_the_offered_choices() -> None:
+    for answers in _offered_defaults():
+        for axis in ("framework", "concurrency", "task_queue"):
+            assert answers[axis] in decisions.CHOICES[axis], (axis, answers)
+    for kind in decisions.CHOICES["project_kind"]:
+        assert decisions.default_project_size(kind) in decisions.CHOICES["project_size"]
+        assert decisions.default_database(kind) in decisions.CHOICES["database"]
+        assert decisions.default_background_work(kind) in decisions.CHOICES["background_work"]
+
+
+# ----------------------------------------------------------------- refusals
+
+_FINE = {
+    "framework": "fastapi",
+    "concurrency": "async",
+    "task_queue": "none",
+    "broker": "redis",
+}
+_RULE_CASES = {
+    "flask_is_sync": ({"framework": "flask", "concurrency": "async"}, "concurrency"),
+    "background_tasks_needs_fastapi": (
+        {"framework": "django", "concurrency": "sync", "task_queue": "background_tasks"},
+        "task_queue",
+    ),
+    "arq_needs_async": ({"concurrency": "sync", "task_queue": "arq"}, "task_queue"),
+    "rq_needs_sync": ({"concurrency": "async", "task_queue": "rq"}, "task_queue"),
+    "rabbitmq_needs_celery_or_dramatiq": (
+        {"task_queue": "arq", "broker": "rabbitmq"},
+        "broker",
+    ),
+}
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {rule.name for rule in decisions.REFUSAL_RULES} == set(_RULE_CASES)
+
+
+def test_a_working_combination_is_not_refused() -> None:
+    assert decisions.refusals(_FINE) == []
+
+
+@pytest.mark.parametrize("rule", decisions.REFUSAL_RULES, ids=lambda r: r.name)
+def test_each_rule_refuses_its_combination(rule: decisions.Rule) -> None:
+    broken, asked_by = _RULE_CASES[rule.name]
+    answers = {**_FINE, **broken}
+    assert decisions.refusals(answers) == [rule.message]
+    assert rule.asked_by == asked_by
+    # The question that completes the combination reports it ...
+    assert decisions.refusal_for(asked_by, answers) == rule.message
+    # ... and no other question does.
+    for question in decisions.QUESTION_ORDER:
+        if question != asked_by:
+            assert decisions.refusal_for(question, answers) != rule.message, question
+
+
+@pytest.mark.parametrize(
+    ("answers", "fixed"),
+    [
+        ({"framework": "flask", "concurrency": "async"}, {"concurrency": "sync"}),
+        ({"framework": "flask", "concurrency": "async"}, {"framework": "fastapi"}),
+        ({"concurrency": "sync", "task_queue": "arq"}, {"task_queue": "rq"}),
+        ({"concurrency": "async", "task_queue": "rq"}, {"task_queue": "arq"}),
+        ({"task_queue": "rq", "broker": "rabbitmq", "concurrency": "sync"}, {"broker": "redis"}),
+        ({"task_queue": "celery", "broker": "rabbitmq"}, {}),
+        ({"task_queue": "dramatiq", "broker": "rabbitmq"}, {}),
+        (
+            {"framework": "flask", "concurrency": "sync", "task_queue": "background_tasks"},
+            {"task_queue": "rq"},
+        ),
+    ],
+)
+def test_the_suggested_way_out_is_accepted(answers: dict[str, str], fixed: dict[str, str]) -> None:
+    """Following a refusal's advice (or a rule's own exception) gives an accepted combination."""
+    assert decisions.refusals({**_FINE, **answers, **fixed}) == []
+
+
+def test_refusal_for_waits_until_every_axis_is_answered() -> None:
+    # concurrency is asked before task_queue: it cannot see the task queue yet.
+    partial = {"framework": "fastapi", "concurrency": "async"}
+    assert decisions.refusal_for("concurrency", partial) == ""
+    assert decisions.refusal_for("task_queue", partial) == ""
+    # Without the framework the flask rule cannot fire.
+    assert decisions.refusal_for("concurrency", {"concurrency": "async"}) == ""
+    # An unknown question refuses nothing.
+    assert decisions.refusal_for("project_name", {**_FINE, "framework": "flask"}) == ""
+
+
+def test_several_broken_rules_are_each_reported_by_their_own_question() -> None:
+    answers = {
+        **_FINE,
+        "framework": "flask",
+        "concurrency": "async",
+        "task_queue": "background_tasks",
+    }
+    flask, background_tasks = decisions.REFUSAL_RULES[0], decisions.REFUSAL_RULES[1]
+    assert decisions.refusals(answers) == [flask.message, background_tasks.message]
+    assert decisions.refusal_for("concurrency", answers) == flask.message
+    assert decisions.refusal_for("task_queue", answers) == background_tasks.message
+    assert decisions.refusal_for("broker", answers) == ""
+
+
+def test_rules_read_only_asked_axes() -> None:
+    for rule in decisions.REFUSAL_RULES:
+        assert set(rule.axes) <= set(decisions.QUESTION_ORDER), rule.name
+        assert rule.asked_by in rule.axes
+
+
+def test_question_order_covers_every_choice_axis() -> None:
+    # python_version is asked before any decision and takes part in no rule.
+    assert set(decisions.CHOICES) - {"python_version"} <= set(decisions.QUESTION_ORDER)
+    assert len(set(decisions.QUESTION_ORDER)) == len(decisions.QUESTION_ORDER)
+
+
+def test_choices_have_no_duplicates() -> None:
+    for axis, values in decisions.CHOICES.items():
+        assert values, axis
+        assert len(set(values)) == len(values), axis
