@@ -265,3 +265,126 @@ def refusal_for(question: str, answers: Mapping[str, Any]) -> str:
         if all(axis in answers for axis in rule.axes) and rule.broken(answers):
             return rule.message
     return ""
+
+
+_WHY: dict[tuple[str, str], str] = {
+    ("framework", "fastapi"): (
+        "An API-first service: typed request and response models with Pydantic, OpenAPI "
+        "documentation for free, and native async for I/O-heavy endpoints."
+    ),
+    ("concurrency", "async"): (
+        "Requests spend their time waiting on I/O, so one event loop serves many of them; "
+        "every library on the request path has an async version (SQLAlchemy asyncio, httpx)."
+    ),
+    ("concurrency", "sync"): (
+        "Plain functions run in the server's thread pool: simpler to reason about, and safe "
+        "with blocking libraries and CPU work; the cost is one thread per in-flight request."
+    ),
+    ("workload", "io_bound"): "Request time goes to waiting on databases and other services.",
+    ("workload", "cpu_bound"): (
+        "CPU-heavy work runs in a process pool owned by the app's lifespan, so it neither "
+        "holds the GIL nor stalls other requests (see the primes example)."
+    ),
+    ("workload", "mixed"): (
+        "Blocking calls are offloaded to worker threads so the server keeps answering "
+        "(see the fingerprints example)."
+    ),
+    ("project_size", "small"): (
+        "Flat modules at the root: the whole service fits on a screen or two. Move to medium "
+        "when a second resource or a second developer arrives."
+    ),
+    ("project_size", "medium"): (
+        "One app/ package split into layers (routes -> services -> repositories -> models) "
+        "or features; room to grow without ceremony."
+    ),
+    ("project_size", "large"): (
+        "src/ layout with core/ infrastructure, an installable package, and unit, "
+        "integration and end-to-end test suites kept apart."
+    ),
+    ("code_organization", "by_layer"): (
+        "Folders per layer: easy to learn, and each layer's rules are visible in one place."
+    ),
+    ("code_organization", "by_feature"): (
+        "A folder per feature holding its routes, service, repository, models and schemas: "
+        "a change touches one folder, and features can be owned by different people."
+    ),
+    ("database", "none"): "No persistence: the service is stateless.",
+    ("database", "sqlite"): (
+        "SQLite is embedded: no server to run, ideal for development, tests and small "
+        "single-instance services. It allows one writer at a time; move to PostgreSQL "
+        "for concurrent writers or several app instances."
+    ),
+    ("task_queue", "none"): "All work happens inside the request.",
+    ("task_queue", "background_tasks"): (
+        "FastAPI's BackgroundTasks run after the response, in the same process: no broker, "
+        "but nothing is persisted, so pending work is lost on restart."
+    ),
+    ("docker", "True"): (
+        "A multi-stage image built with uv, running as a non-root user, with a HEALTHCHECK; "
+        "compose.yaml runs migrations once before the web service starts."
+    ),
+    ("docker", "False"): "No container files: the service runs from its virtual environment.",
+    ("ci", "github"): "GitHub Actions runs `make check` (and builds the image) on every push.",
+    ("ci", "gitlab"): "GitLab CI runs `make check` (and builds the image) on every push.",
+    ("ci", "none"): "No CI configuration: run `make check` before you push.",
+}
+
+
+_TITLES = {
+    "framework": "Framework",
+    "workload": "Workload",
+    "concurrency": "Concurrency",
+    "project_size": "Project size",
+    "code_organization": "Code organization",
+    "database": "Database",
+    "task_queue": "Background work",
+    "docker": "Containers",
+    "ci": "Continuous integration",
+}
+
+
+def recommendations(answers: Mapping[str, Any]) -> dict[str, str]:
+    """What the questionnaire recommended for each decided question."""
+    return {
+        "framework": recommend_framework(answers["project_kind"]),
+        "concurrency": recommend_concurrency(
+            answers["framework"],
+            answers["workload"],
+            answers["blocking_libraries"],
+            answers["team_knows_async"],
+        ),
+        "project_size": default_project_size(answers["project_kind"]),
+        "database": default_database(answers["project_kind"]),
+        "task_queue": recommend_task_queue(
+            answers["background_work"],
+            answers["framework"],
+            answers["concurrency"],
+            answers["project_kind"],
+        ),
+    }
+
+
+def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
+    """One short record per decision: the choice, why it fits, and any override."""
+    recommended = recommendations(answers)
+    questions = ["framework", "workload", "concurrency", "project_size"]
+    if answers["project_size"] != "small":
+        questions.append("code_organization")
+    questions += ["database", "task_queue", "docker", "ci"]
+    records = []
+    for question in questions:
+        choice = str(answers[question])
+        advice = recommended.get(question)
+        override = ""
+        if advice is not None and advice != choice:
+            override = f"The questionnaire recommended `{advice}`; this project overrides it."
+        records.append(
+            {
+                "question": question,
+                "title": _TITLES[question],
+                "choice": {"True": "yes", "False": "no"}.get(choice, choice),
+                "why": _WHY[(question, choice)],
+                "override": override,
+            }
+        )
+    return records

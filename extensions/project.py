@@ -14,11 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import decisions
 from . import layout as layout_mod
 from . import versions
 
 ANSWER_KEYS: tuple[str, ...] = (
     "project_name",
+    "blocking_libraries",
+    "team_knows_async",
     "project_slug",
     "package_name",
     "python_version",
@@ -107,6 +110,10 @@ class Project:
             lines.append((module, sorted(names, key=_isort_name_key)))
         lines.sort(key=lambda pair: pair[0].lower())
         return "\n".join(_format_from_import(module, names) for module, names in lines)
+
+    @property
+    def decision_records(self) -> list[dict[str, str]]:
+        return decisions.decision_records(self.answers)
 
     @property
     def routers(self) -> tuple[tuple[str, str], ...]:
@@ -205,8 +212,7 @@ def _dependencies(answers: Mapping[str, Any], is_async: bool) -> tuple[str, ...]
 
 def _dev_dependencies(is_async: bool) -> tuple[str, ...]:
     names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
-    if is_async:
-        names.append("pytest-asyncio")
+    names.append("pytest-asyncio" if is_async else "httpx2")
     return tuple(sorted(versions.DEV[name] for name in names))
 
 

@@ -28,6 +28,8 @@ DEV: dict[str, str] = {
     "pytest": "pytest>=9.2,<10",
     "pytest-asyncio": "pytest-asyncio>=1.5,<2",
     "pytest-cov": "pytest-cov>=7.1,<8",
+    # Starlette's TestClient (sync projects) is built on httpx2.
+    "httpx2": "httpx2>=2.16,<3",
     "mypy": "mypy>=2.4,<3",
     "ruff": "ruff>=0.17.6,<0.18",
     "pre-commit": "pre-commit>=4.7,<5",

@@ -1,0 +1,170 @@
+"""The questionnaire through the real ``copier copy``: bad answers are refused, defaults render."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from packaging.version import Version
+
+from extensions import decisions, project
+from tests.support import (
+    ANSWERS_FILE,
+    PROJECT_NAME,
+    REPO_ROOT,
+    TEMPLATE_TAG,
+    copier_cli,
+    template_internals,
+)
+
+COPIER_YML: dict[str, Any] = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+QUESTIONS = {key: value for key, value in COPIER_YML.items() if not key.startswith("_")}
+
+
+def squash(text: str) -> str:
+    """Output with whitespace runs collapsed (terminal wrapping must not hide a message)."""
+    return re.sub(r"\s+", " ", text)
+
+
+# question, bad value, the validator that explains it, a word that names the problem
+BAD_ANSWERS: list[tuple[str, str, Callable[[str], str] | None, str]] = [
+    ("package_name", "class", decisions.validate_package_name, "keyword"),
+    ("package_name", "1abc", decisions.validate_package_name, "identifier"),
+    ("package_name", "fastapi", decisions.validate_package_name, "shadow"),
+    ("package_name", "os", decisions.validate_package_name, "standard-library"),
+    ("package_name", "my-pkg", decisions.validate_package_name, "identifier"),
+    ("project_slug", "Bad Slug", decisions.validate_slug, "kebab-case"),
+    ("author_email", "nope", decisions.validate_email, "e-mail"),
+    ("project_name", "   ", None, "must not be empty"),
+    # Values the questionnaire does not offer are refused by Copier itself.
+    ("database", "mongodb", None, "Invalid choice"),
+    ("python_version", "3.11", None, "Invalid choice"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "validator", "problem"),
+    BAD_ANSWERS,
+    ids=[f"{q}={v.strip() or 'blank'}" for q, v, _, _ in BAD_ANSWERS],
+)
+def test_bad_answer_is_refused(
+    template_repo: Path,
+    tmp_path: Path,
+    question: str,
+    value: str,
+    validator: Callable[[str], str] | None,
+    problem: str,
+) -> None:
+    destination = tmp_path / "project"
+    answers = {"project_name": PROJECT_NAME, question: value}
+    outcome = copier_cli(template_repo, destination, answers)
+    output = squash(outcome.stdout + outcome.stderr)
+
+    assert outcome.returncode not in (0, None), outcome.report()
+    assert question in output, outcome.report()
+    assert problem in output, outcome.report()
+    if validator is not None:
+        message = validator(value)
+        assert message, f"the validator accepts {value!r}"
+        assert squash(message) in output, outcome.report()
+    leftovers = sorted(p.name for p in destination.iterdir()) if destination.exists() else []
+    assert leftovers == [], f"files written despite the refusal: {leftovers}"
+
+
+@pytest.fixture(scope="module")
+def default_project(
+    template_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    destination = tmp_path_factory.mktemp("defaults") / "acme-orders"
+    outcome = copier_cli(template_repo, destination, {"project_name": PROJECT_NAME})
+    assert outcome.ok, outcome.report()
+    answers = yaml.safe_load((destination / ANSWERS_FILE).read_text())
+    return destination, answers
+
+
+def test_defaults_render(default_project: tuple[Path, dict[str, Any]]) -> None:
+    destination, _ = default_project
+    assert (destination / "pyproject.toml").is_file()
+
+
+def test_answers_file_records_the_template(
+    default_project: tuple[Path, dict[str, Any]], template_repo: Path
+) -> None:
+    _, answers = default_project
+    assert answers["_commit"] == TEMPLATE_TAG
+    assert Path(answers["_src_path"]) == template_repo
+
+
+def test_defaults_are_the_recommendations(default_project: tuple[Path, dict[str, Any]]) -> None:
+    _, answers = default_project
+    kind = answers["project_kind"]
+    framework = decisions.recommend_framework(kind)
+    concurrency = decisions.recommend_concurrency(
+        framework, answers["workload"], answers["blocking_libraries"], answers["team_knows_async"]
+    )
+    expected = {
+        "project_name": PROJECT_NAME,
+        "project_slug": decisions.slugify(PROJECT_NAME),
+        "package_name": decisions.package_from_slug(decisions.slugify(PROJECT_NAME)),
+        "framework": framework,
+        "concurrency": concurrency,
+        "project_size": decisions.default_project_size(kind),
+        "database": decisions.default_database(kind),
+        "background_work": decisions.default_background_work(kind),
+        "task_queue": decisions.recommend_task_queue(
+            decisions.default_background_work(kind), framework, concurrency, kind
+        ),
+    }
+    for key, value in expected.items():
+        assert answers[key] == value, key
+    # Every question with a fixed default records it.
+    for key, question in QUESTIONS.items():
+        default = question.get("default")
+        if key in answers and isinstance(default, str | bool) and "{" not in str(default):
+            assert answers[key] == default, key
+
+
+def test_no_template_internals_in_the_output(
+    default_project: tuple[Path, dict[str, Any]],
+) -> None:
+    destination, _ = default_project
+    assert template_internals(destination) == []
+
+
+# ----------------------------------------------------------------- copier.yml contract
+
+
+def test_choices_match_the_decision_logic() -> None:
+    for axis, values in decisions.CHOICES.items():
+        question = QUESTIONS[axis]
+        offered = question["choices"]
+        offered_values = list(offered.values()) if isinstance(offered, dict) else list(offered)
+        assert sorted(offered_values) == sorted(values), axis
+
+
+def test_questions_are_asked_in_decision_order() -> None:
+    asked = [key for key in QUESTIONS if key in decisions.QUESTION_ORDER]
+    assert asked == list(decisions.QUESTION_ORDER)
+
+
+def test_every_question_but_the_name_has_a_default() -> None:
+    """GUIDE section 1: new questions need a default, or `copier update --defaults` breaks."""
+    missing = [key for key, q in QUESTIONS.items() if "default" not in q and key != "project_name"]
+    assert missing == []
+
+
+def test_the_project_facts_read_only_questions() -> None:
+    assert set(project.ANSWER_KEYS) <= set(QUESTIONS)
+
+
+def test_copier_settings() -> None:
+    assert COPIER_YML["_subdirectory"] == "template"
+    assert COPIER_YML["_templates_suffix"] == ".jinja"
+    assert Version(metadata.version("copier")) >= Version(str(COPIER_YML["_min_copier_version"]))
+    assert (REPO_ROOT / "template" / "{{ _copier_conf.answers_file }}.jinja").is_file()
+    assert {".git", "__pycache__"} <= set(COPIER_YML["_exclude"])
