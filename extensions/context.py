@@ -76,6 +76,25 @@ def refusal_for(context: Context, question: str) -> str:
     return decisions.refusal_for(question, answers)
 
 
+def _escape(value: str, quote: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return "".join(
+        char if char.isprintable() else f"\\u{ord(char):04x}" for char in escaped
+    )
+
+
+def python_string(value: str) -> str:
+    """A Python string literal for ``value``, quoted the way ruff format would."""
+    if '"' in value and "'" not in value:
+        return f"'{_escape(value, chr(39))}'"
+    return f'"{_escape(value, chr(34))}"'
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string for ``value``."""
+    return f'"{_escape(value, chr(34))}"'
+
+
 class ProjectContext(ContextHook):
     """Adds the decision helpers, and ``project`` once the answers are complete."""
 
@@ -83,6 +102,8 @@ class ProjectContext(ContextHook):
         super().__init__(environment)
         environment.globals.update(GLOBALS)
         environment.globals["refusal_for"] = refusal_for
+        environment.filters["python_string"] = python_string
+        environment.filters["toml_string"] = toml_string
 
     def hook(self, context: dict[str, Any]) -> None:
         if all(key in context for key in project_facts.ANSWER_KEYS):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -80,7 +81,8 @@ _FRAMEWORK_FOR_KIND = {
 
 def slugify(name: str) -> str:
     """Turn a free-text project name into a kebab-case slug."""
-    words = re.findall(r"[a-z0-9]+", name.lower())
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_name.lower())
     slug = "-".join(words).lstrip("0123456789-")
     return slug or "project"
 

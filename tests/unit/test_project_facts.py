@@ -16,6 +16,8 @@ def answers(**overrides: Any) -> dict[str, Any]:
     """A complete answer set (every key ``project.ANSWER_KEYS`` needs)."""
     return {
         "project_name": "Acme Orders",
+        "blocking_libraries": False,
+        "team_knows_async": True,
         "project_slug": "acme-orders",
         "package_name": "acme_orders",
         "python_version": "3.13",
@@ -36,19 +38,20 @@ def answers(**overrides: Any) -> dict[str, Any]:
 
 
 def every_answer_set() -> list[dict[str, Any]]:
-    axes = ("project_size", "concurrency", "database", "workload", "task_queue", "ci", "docker")
-    values = [*(decisions.CHOICES[a] for a in axes[:-1]), (True, False)]
-    return [answers(**dict(zip(axes, combo, strict=True))) for combo in itertools.product(*values)]
+    """Every tree-shaping combination; ci and docker cycle through their values."""
+    axes = ("project_size", "concurrency", "database", "workload", "task_queue")
+    sets = []
+    for index, combo in enumerate(itertools.product(*(decisions.CHOICES[a] for a in axes))):
+        ci = decisions.CHOICES["ci"][index % len(decisions.CHOICES["ci"])]
+        sets.append(answers(**dict(zip(axes, combo, strict=True)), ci=ci, docker=index % 2 == 0))
+    return sets
 
 
 EVERY_SET = pytest.mark.parametrize(
     "a",
     every_answer_set(),
-    ids=lambda a: (
-        "-".join(
-            str(a[k]) for k in ("project_size", "concurrency", "database", "workload", "task_queue")
-        )
-        + f"-{a['ci']}-{'docker' if a['docker'] else 'nodocker'}"
+    ids=lambda a: "-".join(
+        str(a[k]) for k in ("project_size", "concurrency", "database", "workload", "task_queue")
     ),
 )
 
@@ -113,9 +116,14 @@ def test_background_tasks_flag(queue: str, on: bool) -> None:
     assert facts.has_background_tasks is on
 
 
-@EVERY_SET
-def test_group_folders(a: dict[str, Any]) -> None:
+def test_group_folders() -> None:
     """``project.on.X`` renders "." (merge into the parent) or "" (skip)."""
+    for a in every_answer_set():
+        for ci, docker in itertools.product(decisions.CHOICES["ci"], (True, False)):
+            check_group_folders({**a, "ci": ci, "docker": docker})
+
+
+def check_group_folders(a: dict[str, Any]) -> None:
     on = project.for_answers(a).on
     assert set(on.values()) <= {project.ON, project.OFF}
     assert on["fastapi"] == project.ON
@@ -123,6 +131,13 @@ def test_group_folders(a: dict[str, Any]) -> None:
     assert on["docker"] == (project.ON if a["docker"] else project.OFF)
     assert on["github"] == (project.ON if a["ci"] == "github" else project.OFF)
     assert on["gitlab"] == (project.ON if a["ci"] == "gitlab" else project.OFF)
+    is_async = a["concurrency"] == "async"
+    assert on["async"] == (project.ON if is_async else project.OFF)
+    assert on["sync"] == (project.OFF if is_async else project.ON)
+    assert on["process_pool"] == (project.ON if a["workload"] == "cpu_bound" else project.OFF)
+    assert on["thread_offload"] == (project.ON if a["workload"] == "mixed" else project.OFF)
+    queue = a["task_queue"] == "background_tasks"
+    assert on["background_tasks"] == (project.ON if queue else project.OFF)
 
 
 @EVERY_SET
@@ -166,6 +181,56 @@ def test_database_url(concurrency: str, url: str) -> None:
     assert project.for_answers(answers(concurrency=concurrency)).database_url == url
 
 
+@pytest.mark.parametrize("concurrency", ["async", "sync"])
+def test_code_fragments_match_the_concurrency(concurrency: str) -> None:
+    facts = project.for_answers(answers(concurrency=concurrency))
+    is_async = concurrency == "async"
+    assert facts.session_type == ("AsyncSession" if is_async else "Session")
+    assert facts.session_type in facts.session_import
+    assert facts.client_type == ("AsyncClient" if is_async else "TestClient")
+    assert facts.client_import.endswith(f"import {facts.client_type}")
+    assert facts.http_client_type == ("httpx.AsyncClient" if is_async else "httpx.Client")
+    assert facts.push_cleanup == ("push_async_callback" if is_async else "callback")
+    assert facts.http_close == ("aclose" if is_async else "close")
+    assert facts.sqlite_scheme == ("sqlite+aiosqlite" if is_async else "sqlite")
+    for fragment in (facts.session_import, facts.client_import):
+        compile(fragment, "<fragment>", "exec")
+
+
+def test_imports_resolve_parts_and_drop_absent_ones() -> None:
+    facts = project.for_answers(answers(database="none"))
+    rendered = facts.imports(
+        ("settings", "get_settings", "Settings"),
+        ("items_service", "ItemService"),  # no database: no items feature
+        ("errors", "register_error_handlers", "NotFoundError", "DEFAULT_TITLE"),
+    )
+    assert rendered.splitlines() == [
+        "from app.errors import DEFAULT_TITLE, NotFoundError, register_error_handlers",
+        "from app.settings import Settings, get_settings",
+    ]
+    assert facts.imports(("items_service", "ItemService")) == ""
+
+
+def test_long_imports_wrap_like_ruff_format() -> None:
+    facts = project.for_answers(answers(project_size="large", package_name="a" * 40))
+    names = [f"name_number_{i}" for i in range(6)]
+    rendered = facts.imports(("items_service", *names))
+    module = facts.mod["items_service"]
+    assert rendered == f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+    assert all(len(line) <= project.LINE_LENGTH for line in rendered.splitlines())
+
+
+@EVERY_SET
+def test_routers_follow_the_features(a: dict[str, Any]) -> None:
+    facts = project.for_answers(a)
+    assert facts.routers == tuple((f"{f}_routes", f"{f}_router") for f in facts.features)
+    assert facts.router_imports == tuple(
+        (part, f"router as {alias}") for part, alias in facts.routers
+    )
+    for part, _ in facts.routers:
+        assert facts.path[part], part
+
+
 def test_tools_are_the_pinned_versions() -> None:
     assert project.for_answers(answers()).tools == versions.TOOLS
 
@@ -204,6 +269,8 @@ def test_dependencies_follow_the_answers(a: dict[str, Any]) -> None:
     assert ("anyio" in runtime) == (a["workload"] == "mixed" and is_async)
     assert {"pytest", "pytest-cov", "mypy", "ruff", "pre-commit"} <= dev
     assert ("pytest-asyncio" in dev) == is_async
+    # Starlette's TestClient, which sync projects test with, needs httpx2.
+    assert ("httpx2" in dev) == (not is_async)
     assert "uvicorn" in runtime
     uvicorn = next(Requirement(r) for r in facts.dependencies if r.startswith("uvicorn"))
     assert "standard" in uvicorn.extras
