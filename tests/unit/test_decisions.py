@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import keyword
 import sys
+from typing import Any
 
 import pytest
 
@@ -383,3 +384,86 @@ def test_choices_have_no_duplicates() -> None:
     for axis, values in decisions.CHOICES.items():
         assert values, axis
         assert len(set(values)) == len(values), axis
+
+
+# ----------------------------------------------------------------- decision records
+
+
+def _offered_answer_sets() -> list[dict[str, Any]]:
+    """Every combination of the offered choices that the questionnaire accepts."""
+    axes = [axis for axis in decisions.CHOICES if axis != "python_version"]
+    found = []
+    for values in itertools.product(*(decisions.CHOICES[a] for a in axes)):
+        for blocking, knows, docker in itertools.product((False, True), repeat=3):
+            answers = dict(zip(axes, values, strict=True))
+            answers.update(blocking_libraries=blocking, team_knows_async=knows, docker=docker)
+            if not decisions.refusals(answers):
+                found.append(answers)
+    return found
+
+
+def test_every_offered_answer_set_gets_decision_records() -> None:
+    failures = []
+    for answers in _offered_answer_sets():
+        try:
+            records = decisions.decision_records(answers)
+        except KeyError as error:
+            failures.append(f"{answers}: no record text for {error}")
+            continue
+        questions = [r["question"] for r in records]
+        expected = ["framework", "workload", "concurrency", "project_size"]
+        if answers["project_size"] != "small":
+            expected.append("code_organization")
+        expected += ["database", "task_queue", "docker", "ci"]
+        if questions != expected:
+            failures.append(f"{answers}: records for {questions}")
+        for record in records:
+            if not (record["title"] and record["why"]):
+                failures.append(f"{answers}: empty record {record}")
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "question", "choice", "overridden"),
+    [
+        ({}, "concurrency", "async", False),
+        ({"concurrency": "sync"}, "concurrency", "sync", True),
+        ({"workload": "cpu_bound", "concurrency": "sync"}, "concurrency", "sync", False),
+        ({"project_size": "large"}, "project_size", "large", True),
+        ({"database": "none"}, "database", "none", True),
+        ({"docker": False}, "docker", "no", False),
+        ({"docker": True}, "docker", "yes", False),
+        (
+            {"background_work": "fire_and_forget", "task_queue": "background_tasks"},
+            "task_queue",
+            "background_tasks",
+            False,
+        ),
+        ({"task_queue": "background_tasks"}, "task_queue", "background_tasks", True),
+    ],
+)
+def test_decision_records_say_when_a_recommendation_was_overridden(
+    overrides: dict[str, Any], question: str, choice: str, overridden: bool
+) -> None:
+    answers = {
+        "project_kind": "api",
+        "framework": "fastapi",
+        "workload": "io_bound",
+        "blocking_libraries": False,
+        "team_knows_async": True,
+        "concurrency": "async",
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "database": "sqlite",
+        "background_work": "none",
+        "task_queue": "none",
+        "docker": True,
+        "ci": "github",
+        **overrides,
+    }
+    record = next(r for r in decisions.decision_records(answers) if r["question"] == question)
+    assert record["choice"] == choice
+    assert bool(record["override"]) is overridden
+    if overridden:
+        recommended = decisions.recommendations(answers)[question]
+        assert f"`{recommended}`" in record["override"]

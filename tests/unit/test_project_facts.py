@@ -118,9 +118,15 @@ def test_background_tasks_flag(queue: str, on: bool) -> None:
 
 def test_group_folders() -> None:
     """``project.on.X`` renders "." (merge into the parent) or "" (skip)."""
+    failures = []
     for a in every_answer_set():
         for ci, docker in itertools.product(decisions.CHOICES["ci"], (True, False)):
-            check_group_folders({**a, "ci": ci, "docker": docker})
+            full = {**a, "ci": ci, "docker": docker}
+            try:
+                check_group_folders(full)
+            except AssertionError as error:
+                failures.append(f"{full}: {error}")
+    assert failures == []
 
 
 def check_group_folders(a: dict[str, Any]) -> None:
