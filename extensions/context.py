@@ -43,7 +43,9 @@ def _load_package() -> ModuleType:
         spec = importlib.util.spec_from_file_location(
             name, _HERE / "__init__.py", submodule_search_locations=[str(_HERE)]
         )
-        assert spec is not None and spec.loader is not None
+        if spec is None or spec.loader is None:
+            msg = f"cannot load the template's extensions from {_HERE}"
+            raise ImportError(msg)
         package = importlib.util.module_from_spec(spec)
         sys.modules[name] = package
         spec.loader.exec_module(package)
@@ -78,16 +80,14 @@ def refusal_for(context: Context, question: str) -> str:
 
 def _escape(value: str, quote: str) -> str:
     escaped = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-    return "".join(
-        char if char.isprintable() else f"\\u{ord(char):04x}" for char in escaped
-    )
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in escaped)
 
 
 def python_string(value: str) -> str:
     """A Python string literal for ``value``, quoted the way ruff format would."""
-    if '"' in value and "'" not in value:
-        return f"'{_escape(value, chr(39))}'"
-    return f'"{_escape(value, chr(34))}"'
+    # ruff prefers double quotes unless single quotes need fewer escapes.
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return f"{quote}{_escape(value, quote)}{quote}"
 
 
 def toml_string(value: str) -> str:

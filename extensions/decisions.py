@@ -100,8 +100,8 @@ def recommend_framework(project_kind: str) -> str:
 def recommend_concurrency(
     framework: str,
     workload: str,
-    blocking_libraries: bool,  # noqa: FBT001 - mirrors the yes/no question
-    team_knows_async: bool,  # noqa: FBT001
+    blocking_libraries: bool,
+    team_knows_async: bool,
 ) -> str:
     """I/O-bound work waits, so async pays; anything else argues for sync."""
     if framework == "flask":

@@ -14,29 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import decisions
+from . import decisions, versions
 from . import layout as layout_mod
-from . import versions
 
+# Every answer that shapes the rendered tree: the identity questions, then the
+# decision questions in the order the questionnaire asks them.
 ANSWER_KEYS: tuple[str, ...] = (
     "project_name",
-    "blocking_libraries",
-    "team_knows_async",
     "project_slug",
     "package_name",
     "python_version",
-    "project_kind",
-    "framework",
-    "workload",
-    "concurrency",
-    "project_size",
-    "code_organization",
-    "database",
-    "background_work",
-    "task_queue",
-    "broker",
-    "docker",
-    "ci",
+    *decisions.QUESTION_ORDER,
 )
 
 ON = "."  # a group folder that renders to "." merges into its parent

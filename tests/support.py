@@ -11,6 +11,7 @@ import itertools
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -19,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import yaml
 
-from extensions import decisions
+from extensions import decisions, project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -113,31 +115,30 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float = 600,
 ) -> Outcome:
-    """Run a command to completion; never raises on failure, the caller judges."""
+    """Run a command to completion; never raises on failure, the caller judges.
+
+    The command gets its own process group: on timeout the whole group is
+    killed, so grandchildren (``uv run`` -> pytest) cannot keep the pipes open.
+    """
     argv = tuple(str(part) for part in cmd)
-    try:
-        done = subprocess.run(
-            argv,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as expired:
-        return Outcome(argv, cwd, None, _text(expired.stdout), _text(expired.stderr))
-    return Outcome(argv, cwd, done.returncode, done.stdout, done.stderr)
-
-
-def _text(output: bytes | str | None) -> str:
-    if output is None:
-        return ""
-    if isinstance(output, bytes):
-        return output.decode(errors="replace")
-    return output
+    with subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            return Outcome(argv, cwd, None, stdout, stderr + f"\n[killed after {timeout}s]")
+    return Outcome(argv, cwd, process.returncode, stdout, stderr)
 
 
 def tool(name: str) -> Path:
@@ -153,11 +154,12 @@ def tool(name: str) -> Path:
 
 
 def interpreter(version: str) -> Path:
-    """The full path of a CPython ``version`` interpreter (never a pyenv shim)."""
+    """The full path of a CPython ``version`` interpreter (never a shim or a virtualenv)."""
     candidates: list[str] = []
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
-        if folder and "shims" not in Path(folder).parts:
-            candidates.append(str(Path(folder) / f"python{version}"))
+    for folder in map(Path, filter(None, os.environ.get("PATH", "").split(os.pathsep))):
+        # Skip pyenv shims and virtual environments (the template's own .venv).
+        if "shims" not in folder.parts and not (folder.parent / "pyvenv.cfg").exists():
+            candidates.append(str(folder / f"python{version}"))
     pyenv = Path("/root/.pyenv/versions")
     candidates += sorted(map(str, pyenv.glob(f"{version}.*/bin/python{version}")), reverse=True)
     for candidate in candidates:
@@ -202,6 +204,23 @@ def render(template: Path, destination: Path, answers: Mapping[str, Any]) -> Pat
         quiet=True,
     )
     return destination
+
+
+def read_facts(project_dir: Path) -> tuple[dict[str, Any], Any]:
+    """The recorded answers of a rendered project, and the ``project`` facts it rendered with.
+
+    Questions Copier did not ask (``when`` false) are not recorded; their
+    default applied, so it is read from copier.yml.
+    """
+    recorded = yaml.safe_load((project_dir / ANSWERS_FILE).read_text())
+    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    answers = dict(recorded)
+    for key in project.ANSWER_KEYS:
+        if key not in answers:
+            default = questions[key]["default"]
+            assert "{" not in str(default), f"{key} was not recorded and has a computed default"
+            answers[key] = default
+    return recorded, project.for_answers(answers)
 
 
 def copier_cli(template: Path, destination: Path, answers: Mapping[str, Any]) -> Outcome:

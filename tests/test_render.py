@@ -4,8 +4,10 @@ Each combination is rendered in-process and checked by one test, which
 collects every problem it finds (so one run shows all of them): ruff check
 and ruff format --check under the project's own configuration, byte-compiling
 with the project's Python, template leftovers, YAML and TOML syntax, CR bytes,
-empty files, the layout contract, hadolint, ``docker-compose config``, the CI
-schemas and zizmor.
+empty files, leaked template internals, the answers file, the layout map (every
+part extensions/layout.py places exists), the pyproject quality bar, a few
+repository conventions of GUIDE section 3, hadolint, ``docker-compose config``,
+the CI schemas and zizmor.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,18 +26,18 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions import decisions, project
+from extensions import decisions
 from tests.support import (
     ANSWERS_FILE,
     FOLDED_AXES,
     PROJECT_NAME,
-    REPO_ROOT,
     TEMPLATE_TAG,
     TREE_AXES,
     Outcome,
     clean_env,
     combo_id,
     interpreter,
+    read_facts,
     refused,
     render,
     render_combinations,
@@ -50,26 +54,15 @@ COMBINATIONS = render_combinations()
 # Update this number when an axis gains a value: it must never shrink silently.
 EXPECTED_COMBINATIONS = 120
 
-COPIER_YML: dict[str, Any] = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
 # Rule codes GUIDE section 3 requires in every generated project.
 REQUIRED_RUFF_RULES = {"E", "W", "F", "I", "B", "UP", "S", "SIM", "RUF", "ASYNC", "PT"}
 # A file that is empty by specification (PEP 561).
 MAY_BE_EMPTY = {"py.typed"}
 LEFTOVER = re.compile(r"\{\{|\{%|\{#")
+DOCKER_BUILD = re.compile(
+    r"docker[ -]compose\b.*\bbuild\b|docker (buildx )?build\b|build-push-action"
+)
 GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
-
-COMPILE_SCRIPT = """
-import sys
-failed = 0
-for name in sys.argv[1:]:
-    try:
-        with open(name, "rb") as handle:
-            compile(handle.read(), name, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as error:
-        failed += 1
-        print(f"{name}:{getattr(error, 'lineno', '?')}: {type(error).__name__}: {error}")
-sys.exit(1 if failed else 0)
-"""
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -142,7 +135,9 @@ def check_files(project_dir: Path, files: Sequence[Path]) -> list[str]:
         except UnicodeDecodeError as error:
             problems.append(f"{rel}: not UTF-8 ({error})")
             continue
-        scanned = GITHUB_EXPRESSION.sub("", text) if rel.startswith(".github/") else text
+        scanned = text
+        if rel.startswith(".github/"):  # GitHub's own ${{ ... }} expressions are meant to stay
+            scanned = GITHUB_EXPRESSION.sub(lambda m: "\n" * m.group().count("\n"), text)
         leftovers = [n for n, line in enumerate(scanned.splitlines(), 1) if LEFTOVER.search(line)]
         if leftovers:
             problems.append(f"{rel}: Jinja syntax left on line(s) {leftovers[:10]}")
@@ -167,29 +162,21 @@ def check_files(project_dir: Path, files: Sequence[Path]) -> list[str]:
 
 
 def check_compiles(project_dir: Path, files: Sequence[Path], python_version: str) -> list[str]:
-    """Byte-compile every module with the interpreter the project targets (warnings fatal)."""
+    """Byte-compile every module with the interpreter the project targets (warnings fatal).
+
+    The bytecode goes to a throw-away prefix, not into the project.
+    """
     modules = [_rel(project_dir, p) for p in files if p.suffix == ".py"]
     if not modules:
         return ["no Python module was rendered"]
     python = interpreter(python_version)
-    outcome = run([python, "-W", "error", "-c", COMPILE_SCRIPT, *modules], cwd=project_dir)
+    with tempfile.TemporaryDirectory(prefix="pycache-") as prefix:
+        outcome = run(
+            [python, "-W", "error", "-m", "compileall", "-q", "-f", *modules],
+            cwd=project_dir,
+            env={**os.environ, "PYTHONPYCACHEPREFIX": prefix},
+        )
     return [] if outcome.ok else [f"byte-compiling failed:\n{outcome.report()}"]
-
-
-def project_facts(project_dir: Path) -> tuple[dict[str, Any], Any]:
-    """The recorded answers, and the ``project`` facts the template rendered with.
-
-    Questions Copier did not ask (``when`` false) are not recorded; their
-    default applied, so it is read from copier.yml.
-    """
-    recorded = yaml.safe_load((project_dir / ANSWERS_FILE).read_text())
-    answers = dict(recorded)
-    for key in project.ANSWER_KEYS:
-        if key not in answers:
-            default = COPIER_YML[key]["default"]
-            assert "{" not in str(default), f"{key} was not recorded and has a computed default"
-            answers[key] = default
-    return recorded, project.for_answers(answers)
 
 
 def check_answers(
@@ -262,6 +249,45 @@ def check_pyproject(project_dir: Path, answers: Mapping[str, Any], facts: Any) -
     return problems
 
 
+# Files GUIDE section 3 requires in every generated project.
+REQUIRED_FILES = (
+    "README.md",
+    "docs/decisions.md",
+    "pyproject.toml",
+    "Makefile",
+    ".env.example",
+    ".gitignore",
+    ".gitattributes",
+    ".editorconfig",
+    ".pre-commit-config.yaml",
+)
+
+
+def check_contract(project_dir: Path, answers: Mapping[str, Any], facts: Any) -> list[str]:
+    """The repository conventions GUIDE section 3 promises (cheap text checks)."""
+    problems = [
+        f"{name} was not rendered" for name in REQUIRED_FILES if not (project_dir / name).is_file()
+    ]
+
+    def text(name: str) -> str:
+        path = project_dir / name
+        return path.read_text(errors="replace") if path.is_file() else ""
+
+    if "* text=auto eol=lf" not in text(".gitattributes").splitlines():
+        problems.append(".gitattributes: no `* text=auto eol=lf` line")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", text("Makefile"), re.MULTILINE))
+    wanted = {"check", "run", "test", "fmt"} | ({"migrate"} if facts.has_db else set())
+    if missing := wanted - targets:
+        problems.append(f"Makefile: no target(s) {sorted(missing)}")
+    if "migrate" in targets and not facts.has_db:
+        problems.append("Makefile: a migrate target without a database")
+    pre_commit = text(".pre-commit-config.yaml")
+    for needle in ("check-merge-conflict", "--assume-in-merge", ".rej", "ruff"):
+        if needle not in pre_commit:
+            problems.append(f".pre-commit-config.yaml: nothing mentions {needle!r}")
+    return problems
+
+
 def check_ruff(project_dir: Path) -> list[str]:
     """Lint and format check under the project's own pyproject.toml (cwd = project)."""
     ruff = tool("ruff")
@@ -290,6 +316,12 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
         outcome = run([tool("hadolint"), "--no-color", "Dockerfile"], cwd=project_dir, timeout=120)
         if not outcome.ok:
             problems.append(outcome.report())
+        words = [line.split() for line in dockerfile.read_text().splitlines()]
+        users = [w[1] for w in words if w[:1] == ["USER"] and len(w) > 1]
+        if not users or users[-1].split(":")[0] in {"root", "0"}:
+            problems.append(f"Dockerfile: the last USER is {users[-1:]}, not a non-root user")
+        if not any(w[:1] == ["HEALTHCHECK"] for w in words):
+            problems.append("Dockerfile: no HEALTHCHECK")
         base = f"python:{answers['python_version']}-"
         if not any(
             line.split()[:1] == ["FROM"] and base in line
@@ -297,6 +329,17 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
         ):
             problems.append(f"Dockerfile: no FROM line uses the {base}* base image")
     if (project_dir / "compose.yaml").is_file():
+        try:
+            services = yaml.safe_load((project_dir / "compose.yaml").read_text())["services"]
+        except (yaml.YAMLError, KeyError, TypeError):
+            services = {}
+            problems.append("compose.yaml: no services")
+        for name, service in services.items():
+            depends = service.get("depends_on", {})
+            if isinstance(depends, list) or any(
+                "condition" not in (spec or {}) for spec in depends.values()
+            ):
+                problems.append(f"compose.yaml: {name}'s depends_on must name a condition")
         outcome = run(
             [tool("docker-compose"), "config", "-q"], cwd=project_dir, env=clean_env(), timeout=120
         )
@@ -364,6 +407,17 @@ def check_ci(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
         problems.append(f".github/workflows rendered with ci={ci}")
     if ci != "gitlab" and gitlab.exists():
         problems.append(f".gitlab-ci.yml rendered with ci={ci}")
+    version = answers["python_version"]
+    configs = workflows if ci == "github" else [gitlab] if gitlab.is_file() else []
+    if configs and not any(version in path.read_text() for path in configs):
+        problems.append(f"CI configuration never mentions Python {version}")
+    # GUIDE section 3: CI builds the image, when there is one.
+    builds = any(DOCKER_BUILD.search(path.read_text()) for path in configs)
+    if configs and builds != bool(answers["docker"]):
+        problems.append(
+            f"CI configuration {'builds' if builds else 'does not build'} an image "
+            f"with docker={answers['docker']}"
+        )
     if ci == "github":
         if not workflows:
             return [*problems, "no workflow under .github/workflows with ci=github"]
@@ -379,7 +433,7 @@ def check_ci(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
 def check_project(project_dir: Path, given: Mapping[str, Any], template: Path) -> list[str]:
     """Every static check of the render tier, on one rendered project."""
     files = sorted(p for p in project_dir.rglob("*") if p.is_file())
-    recorded, facts = project_facts(project_dir)
+    recorded, facts = read_facts(project_dir)
     answers = {**recorded, **given}
     return [
         *check_files(project_dir, files),
@@ -387,6 +441,7 @@ def check_project(project_dir: Path, given: Mapping[str, Any], template: Path) -
         *check_answers(recorded, given, template),
         *check_layout(project_dir, facts),
         *check_pyproject(project_dir, answers, facts),
+        *check_contract(project_dir, answers, facts),
         *check_compiles(project_dir, files, answers["python_version"]),
         *check_ruff(project_dir),
         *check_docker(project_dir, answers),

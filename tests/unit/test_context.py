@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
 
 from extensions import context, decisions, project
+from tests.support import run, tool
 from tests.unit.test_project_facts import answers
 
 
@@ -78,3 +82,44 @@ def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> 
     incomplete = {key: value for key, value in complete.items() if key != "ci"}
     with pytest.raises(jinja2.UndefinedError):
         render(env, "{{ project.asgi_app }}", **incomplete)
+
+
+# ----------------------------------------------------------------- literal filters
+
+FREE_TEXTS = [
+    "Acme Orders",
+    "O'Brien",
+    'The "best" shop',
+    'Zoë\'s "Order" Desk #1',
+    "It's O'Brien's \"shop\"",
+    'Two "" and one \'',
+    "back\\slash \\n not a newline",
+    "tab\there",
+    "Ünïcödé — dash, 日本語, emoji 🚀",
+    "{{ not jinja }} {% neither %}",
+    "$HOME and %(percent)s",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", FREE_TEXTS)
+def test_python_string_round_trips(value: str) -> None:
+    literal = context.python_string(value)
+    assert ast.literal_eval(literal) == value
+
+
+def test_python_string_is_what_ruff_format_writes(tmp_path: Path) -> None:
+    """A rendered literal must survive `ruff format --check` (GUIDE section 4)."""
+    module = tmp_path / "literals.py"
+    lines = [f"VALUE_{i} = {context.python_string(v)}\n" for i, v in enumerate(FREE_TEXTS)]
+    module.write_text('"""Literals."""\n\n' + "".join(lines))
+    outcome = run(
+        [tool("ruff"), "format", "--diff", "--no-cache", "--isolated", module.name], cwd=tmp_path
+    )
+    if not outcome.ok:
+        pytest.fail(outcome.report(), pytrace=False)
+
+
+@pytest.mark.parametrize("value", FREE_TEXTS)
+def test_toml_string_round_trips(value: str) -> None:
+    assert tomllib.loads(f"value = {context.toml_string(value)}")["value"] == value

@@ -1,0 +1,408 @@
+"""Project tier: generated projects install, pass their own checks, start and serve.
+
+Each row renders a project, then runs what its developers and its container
+run: ``uv sync`` with the target interpreter, ``ruff check``, ``ruff format
+--check``, ``mypy``, the project's own ``pytest`` (whose configuration holds
+the coverage gate), the migration command of ``compose.yaml`` and the server
+command of the ``Dockerfile``. The server is then asked over real HTTP for its
+health probes and, with a database, for a create-read-update-delete round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support import (
+    PROJECT_NAME,
+    Outcome,
+    clean_env,
+    combo_id,
+    interpreter,
+    read_facts,
+    refused,
+    render,
+    run,
+    tool,
+)
+
+pytestmark = pytest.mark.project
+
+_SQLITE = {"database": "sqlite"}
+# A covering set (the issue's list): every size x concurrency with SQLite by layer,
+# by feature once per package layout, and small without a database; cpu_bound,
+# mixed, background tasks, Python 3.12, docker off and every CI are folded in.
+ROWS: list[dict[str, Any]] = [
+    {"project_size": "small", "concurrency": "async", **_SQLITE},
+    {
+        "project_size": "small",
+        "concurrency": "sync",
+        **_SQLITE,
+        "python_version": "3.12",
+        "docker": False,
+        "ci": "gitlab",
+    },
+    {"project_size": "medium", "code_organization": "by_layer", "concurrency": "async", **_SQLITE},
+    {
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "concurrency": "sync",
+        **_SQLITE,
+        "workload": "cpu_bound",
+    },
+    {
+        "project_size": "large",
+        "code_organization": "by_layer",
+        "concurrency": "async",
+        **_SQLITE,
+        "workload": "mixed",
+        "python_version": "3.12",
+    },
+    {"project_size": "large", "code_organization": "by_layer", "concurrency": "sync", **_SQLITE},
+    {
+        "project_size": "medium",
+        "code_organization": "by_feature",
+        "concurrency": "async",
+        **_SQLITE,
+        "task_queue": "background_tasks",
+        "background_work": "fire_and_forget",
+    },
+    {
+        "project_size": "large",
+        "code_organization": "by_feature",
+        "concurrency": "sync",
+        **_SQLITE,
+        "python_version": "3.12",
+        "ci": "none",
+    },
+    {"project_size": "small", "concurrency": "async", "database": "none"},
+]
+FOLDED = {"workload": "io_bound", "task_queue": "none", "background_work": "none"}
+ROWS = [
+    {
+        "framework": "fastapi",
+        **FOLDED,
+        "docker": True,
+        "ci": "github",
+        "python_version": "3.13",
+        **row,
+    }
+    for row in ROWS
+]
+
+STARTUP_SECONDS = 60
+
+
+def test_rows_cover_the_issue() -> None:
+    """The covering set holds what the issue asks for, and every row is valid."""
+    for row in ROWS:
+        assert not refused(row), row
+    for size in ("small", "medium", "large"):
+        for concurrency in ("async", "sync"):
+            assert any(
+                r["project_size"] == size
+                and r["concurrency"] == concurrency
+                and r["database"] == "sqlite"
+                and r.get("code_organization", "by_layer") == "by_layer"
+                for r in ROWS
+            ), (size, concurrency)
+    assert {r["concurrency"] for r in ROWS if r.get("code_organization") == "by_feature"} == {
+        "async",
+        "sync",
+    }
+    assert {r["project_size"] for r in ROWS if r.get("code_organization") == "by_feature"} == {
+        "medium",
+        "large",
+    }
+    assert any(r["project_size"] == "small" and r["database"] == "none" for r in ROWS)
+    for axis, value in [
+        ("workload", "cpu_bound"),
+        ("workload", "mixed"),
+        ("task_queue", "background_tasks"),
+        ("python_version", "3.12"),
+        ("docker", False),
+    ]:
+        assert any(r[axis] == value for r in ROWS), (axis, value)
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http(method: str, url: str, body: Mapping[str, Any] | None = None) -> tuple[int, str, bytes]:
+    """(status, content type, body) of one request; HTTP errors are answers too."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Accept": "application/json"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - http://127.0.0.1 only
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return response.status, response.headers.get("content-type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("content-type", ""), error.read()
+
+
+def dockerfile_cmd(project_dir: Path) -> list[str]:
+    """The exec-form CMD of the final stage of the rendered Dockerfile."""
+    cmds = [
+        line.strip()[len("CMD") :].strip()
+        for line in (project_dir / "Dockerfile").read_text().splitlines()
+        if line.strip().startswith("CMD ")
+    ]
+    assert cmds, "the Dockerfile has no CMD"
+    command = json.loads(cmds[-1])
+    assert isinstance(command, list), f"CMD must be a JSON array, got {cmds[-1]}"
+    assert command[:1] == ["uvicorn"], f"CMD must start the app with uvicorn, got {command}"
+    return [str(part) for part in command]
+
+
+def makefile_server(project_dir: Path) -> list[str]:
+    """Without a Dockerfile: the uvicorn command of ``make run``, without --reload."""
+    lines = (project_dir / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("run:"))
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        words = shlex.split(line)
+        if "uvicorn" in words:
+            command = words[words.index("uvicorn") :]
+            return [word for word in command if word != "--reload"] + ["--host", "127.0.0.1"]
+    msg = "the Makefile's run target starts no uvicorn"
+    raise AssertionError(msg)
+
+
+def with_port(command: list[str], port: int) -> list[str]:
+    command = [f"--port={port}" if word.startswith("--port=") else word for word in command]
+    if "--port" in command:
+        command[command.index("--port") + 1] = str(port)
+    elif not any(word.startswith("--port=") for word in command):
+        command += ["--port", str(port)]
+    return command
+
+
+def migrate_command(project_dir: Path, docker: bool) -> list[str]:
+    """The one-shot migration compose runs before web; ``alembic upgrade head`` without it."""
+    if not docker:
+        return ["alembic", "upgrade", "head"]
+    compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
+    service = compose.get("services", {}).get("migrate")
+    assert service, "compose.yaml has no migrate service"
+    command = [*service.get("entrypoint", []), *service.get("command", [])]
+    if isinstance(service.get("command"), str):
+        command = shlex.split(service["command"])
+    assert command, "the migrate service has no command"
+    return [str(part) for part in command]
+
+
+@contextmanager
+def server(command: list[str], cwd: Path, env: Mapping[str, str], log: Path) -> Iterator[Any]:
+    """Run the server in its own process group; always kill the group afterwards."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(process.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    process.wait(timeout=grace)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+
+
+def wait_until_live(base: str, process: subprocess.Popen[bytes], log: Path) -> str:
+    """Poll the liveness probe; an empty string when it answered, else why not."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    last = ""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return (
+                f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            status, _, _ = http("GET", f"{base}/health/live")
+        except OSError as error:
+            last = str(error)
+        else:
+            if status == 200:
+                return ""
+            last = f"status {status}"
+        time.sleep(0.3)
+    return f"no answer within {STARTUP_SECONDS}s ({last}):\n{log.read_text(errors='replace')}"
+
+
+def crud_round_trip(base: str) -> list[str]:
+    """POST, GET, list, PATCH, DELETE and GET again over /api/v1/items."""
+    problems: list[str] = []
+
+    def expect(step: str, status: int, wanted: int, body: bytes) -> bool:
+        if status != wanted:
+            problems.append(f"{step}: status {status}, expected {wanted}: {body[:2000]!r}")
+            return False
+        return True
+
+    status, _, body = http(
+        "POST", f"{base}/api/v1/items", {"name": "Widget", "description": "Made by the tests."}
+    )
+    if not expect("POST /api/v1/items", status, 201, body):
+        return problems
+    created = json.loads(body)
+    if "id" not in created:
+        return [f"POST /api/v1/items: no id in {created}"]
+    item = f"{base}/api/v1/items/{created['id']}"
+
+    status, _, body = http("GET", item)
+    if expect("GET item", status, 200, body) and json.loads(body).get("name") != "Widget":
+        problems.append(f"GET item: {body!r}")
+
+    status, _, body = http("GET", f"{base}/api/v1/items?limit=10&offset=0")
+    if expect("GET /api/v1/items?limit=10&offset=0", status, 200, body):
+        page = json.loads(body)
+        if not isinstance(page, dict) or not {"items", "total"} <= page.keys():
+            problems.append(f"the list has no 'items' and 'total': {page}")
+        elif created["id"] not in [entry.get("id") for entry in page["items"]]:
+            problems.append(f"the created item is not listed: {page}")
+
+    status, _, body = http("PATCH", item, {"name": "Gadget"})
+    if expect("PATCH item", status, 200, body) and json.loads(body).get("name") != "Gadget":
+        problems.append(f"PATCH item did not rename: {body!r}")
+
+    status, _, body = http("DELETE", item)
+    expect("DELETE item", status, 204, body)
+
+    status, content_type, body = http("GET", item)
+    if expect("GET deleted item", status, 404, body):
+        if not content_type.startswith("application/problem+json"):
+            problems.append(f"404 content-type is {content_type!r}, not application/problem+json")
+        problem = json.loads(body)
+        if problem.get("status") != 404 or not problem.get("title"):
+            problems.append(f"404 body is not a problem document: {problem}")
+        if b"Traceback" in body:
+            problems.append("404 body carries a stack trace")
+    return problems
+
+
+# ----------------------------------------------------------------- the test
+
+
+@pytest.mark.parametrize("answers", ROWS, ids=combo_id)
+def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[str, Any]) -> None:
+    project_dir = render(
+        template_repo, tmp_path / "project", {"project_name": PROJECT_NAME, **answers}
+    )
+    _, facts = read_facts(project_dir)
+    python = interpreter(answers["python_version"])
+    uv = tool("uv")
+    env = clean_env()
+    failures: list[str] = []
+
+    started = time.monotonic()
+
+    def note(outcome: Outcome) -> Outcome:
+        """Log each step (shown with -s, and beside a failure)."""
+        status = "timed out" if outcome.returncode is None else f"exit {outcome.returncode}"
+        print(f"[{time.monotonic() - started:6.1f}s] {shlex.join(outcome.cmd)}: {status}")
+        return outcome
+
+    synced = note(run([uv, "sync", "--python", python], cwd=project_dir, env=env, timeout=900))
+    if not synced.ok:
+        pytest.fail(f"uv sync failed in {project_dir}\n{synced.report()}", pytrace=False)
+    venv_cfg = (project_dir / ".venv" / "pyvenv.cfg").read_text()
+    version_info = re.search(r"^version_info = (\S+)$", venv_cfg, re.MULTILINE)
+    assert version_info, venv_cfg
+    assert version_info[1].startswith(f"{answers['python_version']}."), venv_cfg
+
+    for step in (
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+        ["pytest"],
+    ):
+        outcome = note(run([uv, "run", *step], cwd=project_dir, env=env, timeout=900))
+        if not outcome.ok:
+            failures.append(outcome.report())
+
+    server_env = clean_env(
+        {
+            "PATH": f"{project_dir / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+        }
+    )
+    if facts.has_db:
+        scheme = facts.database_url.split("://", 1)[0]
+        server_env["DATABASE_URL"] = f"{scheme}:///{project_dir / 'tests-app.db'}"
+        migrated = note(
+            run(
+                migrate_command(project_dir, answers["docker"]),
+                cwd=project_dir,
+                env=server_env,
+                timeout=300,
+            )
+        )
+        if not migrated.ok:
+            failures.append(f"migration failed:\n{migrated.report()}")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = dockerfile_cmd(project_dir) if answers["docker"] else makefile_server(project_dir)
+    command = with_port(command, port)
+    log = tmp_path / "server.log"
+    with server(command, project_dir, server_env, log) as process:
+        why = wait_until_live(base, process, log)
+        if why:
+            failures.append(f"$ {shlex.join(command)}\n{why}")
+        else:
+            for probe in ("/health/live", "/health/ready"):
+                status, _, body = http("GET", f"{base}{probe}")
+                if status != 200:
+                    failures.append(f"GET {probe}: status {status}: {body[:2000]!r}")
+            if facts.has_db:
+                failures += crud_round_trip(base)
+            print(f"[{time.monotonic() - started:6.1f}s] served {base}: {shlex.join(command)}")
+            if failures:
+                failures.append(f"server log:\n{log.read_text(errors='replace')[-8000:]}")
+
+    if failures:
+        pytest.fail(
+            f"{combo_id(answers)} ({project_dir}): {len(failures)} problem(s)\n\n"
+            + "\n\n".join(failures),
+            pytrace=False,
+        )
+    # A green project's environment is only disk space (pytest keeps three runs of tmp).
+    shutil.rmtree(project_dir / ".venv")

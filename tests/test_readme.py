@@ -1,0 +1,53 @@
+"""The README's commands work as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+from tests.support import clean_env, run, tool
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def bash_commands() -> list[str]:
+    """Every command in the README's bash blocks, with continuation lines joined."""
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(), re.DOTALL)
+    lines = (block.replace("\\\n", " ").splitlines() for block in blocks)
+    return [command.strip() for block_lines in lines for command in block_lines]
+
+
+def test_readme_names_the_two_commands() -> None:
+    commands = bash_commands()
+
+    assert "uv run pytest" in commands
+    render = "uvx --with copier-template-extensions copier copy --trust"
+    assert any(command.startswith(f"{render} .") for command in commands)
+
+
+def test_scripted_render_command_works_as_written(template_repo: Path, tmp_path: Path) -> None:
+    command = next(c for c in bash_commands() if "--defaults" in c and c.startswith("uvx"))
+    argv = shlex.split(command)
+    workdir = tmp_path / "clone"
+    shutil.copytree(template_repo, workdir)
+    uvx = shutil.which("uvx")
+    assert uvx is not None, "uvx (installed with uv) must be on PATH"
+
+    outcome = run([uvx, *argv[1:]], cwd=workdir, env=clean_env())
+
+    assert outcome.ok, outcome.report()
+    destination = (workdir / argv[-1]).resolve()
+    answers = (destination / ".copier-answers.yml").read_text()
+    assert "project_name: Acme Orders" in answers
+    assert (destination / "src" / "acme_orders" / "main.py").is_file()
+
+
+def test_the_template_repository_itself_is_lint_clean() -> None:
+    root = README.parent
+    ruff = tool("ruff")
+
+    for argv in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
+        outcome = run(argv, cwd=root)
+        assert outcome.ok, outcome.report()
