@@ -347,15 +347,20 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
     assert version_info, venv_cfg
     assert version_info[1].startswith(f"{answers['python_version']}."), venv_cfg
 
-    for step in (
-        ["ruff", "check", "."],
-        ["ruff", "format", "--check", "."],
-        ["mypy"],
-        ["pytest"],
-    ):
-        outcome = note(run([uv, "run", *step], cwd=project_dir, env=env, timeout=900))
-        if not outcome.ok:
-            failures.append(outcome.report())
+    # The project's one command, exactly as its CI calls it: ruff check, ruff format
+    # --check, mypy --strict and pytest with the coverage gate.
+    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
+    checked = note(run(["make", "check"], cwd=project_dir, env=make_env, timeout=900))
+    if not checked.ok:
+        failures.append(checked.report())
+    else:
+        for expected in (
+            "All checks passed!",
+            "Success: no issues found",
+            "Required test coverage",
+        ):
+            if expected not in checked.stdout:
+                failures.append(f"`make check` output lacks {expected!r}:\n{checked.report()}")
 
     server_env = clean_env(
         {
