@@ -1,0 +1,271 @@
+"""Update tier: `copier update` brings template changes into existing projects, losing nothing.
+
+Every test builds its own template repository (a copy of the working tree,
+committed and tagged by the test), renders a project from the first tag, makes
+it a git repository as a user would, then changes the template or the answers
+and runs the real `copier update` command, as the generated README documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+
+from tests.support import (
+    ANSWERS_FILE,
+    PROJECT_NAME,
+    TEMPLATE_TAG,
+    clean_env,
+    interpreter,
+    make_template_repo,
+    run,
+    tool,
+)
+
+pytestmark = pytest.mark.update
+
+NEXT_TAG = "v0.0.1"
+CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
+SETTINGS = Path("app/settings.py")
+README = Path("README.md")
+
+# A template release that touches two files the user will also edit, on other lines.
+TEMPLATE_CHANGES = {
+    "template/README.md.jinja": (
+        "make fmt     # fix what ruff can fix, then format\n",
+        "make fmt     # fix what ruff can fix, then format\nmake help    # list every target\n",
+    ),
+    "template/{{ project.on.fastapi }}/{{ project.path.settings }}.jinja": (
+        "http_timeout_seconds: float = Field(default=5.0, gt=0)",
+        "http_timeout_seconds: float = Field(default=10.0, gt=0)",
+    ),
+}
+
+
+def git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def release(template: Path, changes: dict[str, tuple[str, str]], tag: str) -> None:
+    """Commit ``changes`` (old text -> new text) to the template and tag them."""
+    for relative, (old, new) in changes.items():
+        path = template / relative
+        text = path.read_text()
+        assert old in text, f"{relative} no longer holds {old!r}: update this test"
+        path.write_text(text.replace(old, new, 1))
+    git("commit", "--quiet", "--all", "--message", f"Release {tag}", cwd=template)
+    git("tag", tag, cwd=template)
+
+
+def new_project(template: Path, destination: Path, **answers: object) -> Path:
+    """Render from the first release and commit the result, as a user would."""
+    run_copy_answers = {"project_name": PROJECT_NAME, **answers}
+    project = render_at(template, destination, run_copy_answers, TEMPLATE_TAG)
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Generated", cwd=project)
+    return project
+
+
+def render_at(template: Path, destination: Path, answers: dict[str, object], ref: str) -> Path:
+    copier.run_copy(
+        str(template),
+        destination,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+    )
+    return destination
+
+
+def copier_update(project: Path, *data: str) -> None:
+    """The README's command: ``copier update --trust --defaults [-d key=value]``."""
+    cmd = [str(tool("copier")), "update", "--trust", "--defaults"]
+    for item in data:
+        cmd += ["-d", item]
+    outcome = run(cmd, cwd=project, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    assert outcome.ok, outcome.report()
+
+
+def check_update(project: Path) -> dict[str, object]:
+    """The README's ``copier check-update``, asked for its machine-readable answer."""
+    cmd = [str(tool("copier")), "check-update", "--output-format", "json"]
+    outcome = run(cmd, cwd=project, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+    assert outcome.ok, outcome.report()
+    answer: dict[str, object] = json.loads(outcome.stdout)
+    return answer
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file below ``root`` (but .git), with the answers file's ``_commit`` dropped."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_dir() or relative.parts[0] == ".git":
+            continue
+        text = path.read_text()
+        if relative.as_posix() == ANSWERS_FILE:
+            text = re.sub(r"^_commit: .*$", "", text, flags=re.MULTILINE)
+        files[relative.as_posix()] = text
+    return files
+
+
+def leftovers(root: Path) -> list[str]:
+    """Conflict markers and rejected hunks: what a botched update leaves behind."""
+    found = [p.relative_to(root).as_posix() for p in root.rglob("*.rej")]
+    for path, text in tree(root).items():
+        if CONFLICT_MARKER.search(text):
+            found.append(f"{path}: conflict markers")
+    return found
+
+
+def assert_same_tree(updated: Path, fresh: Path) -> None:
+    ours, theirs = tree(updated), tree(fresh)
+    assert sorted(ours) == sorted(theirs), "the updated project has other files than a fresh render"
+    differing = [path for path in ours if ours[path] != theirs[path]]
+    assert differing == [], f"files that differ from a fresh render: {differing}"
+
+
+def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path) -> None:
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    assert check_update(project)["update_available"] is False
+    release(template, TEMPLATE_CHANGES, NEXT_TAG)
+    assert check_update(project)["update_available"] is True
+
+    copier_update(project)
+
+    assert check_update(project)["update_available"] is False
+    assert leftovers(project) == []
+    fresh = render_at(template, tmp_path / "fresh", {"project_name": PROJECT_NAME}, NEXT_TAG)
+    assert_same_tree(project, fresh)
+    assert "make help    # list every target" in (project / README).read_text()
+
+
+@pytest.mark.parametrize(
+    ("flip", "answers"),
+    [
+        ("docker=false", {"docker": False}),
+        ("ci=gitlab", {"ci": "gitlab"}),
+        ("ci=none", {"ci": "none"}),
+        ("task_queue=background_tasks", {"task_queue": "background_tasks"}),
+        ("workload=cpu_bound", {"workload": "cpu_bound"}),
+    ],
+)
+def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
+    tmp_path: Path, flip: str, answers: dict[str, object]
+) -> None:
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+
+    copier_update(project, flip)
+
+    assert leftovers(project) == []
+    recorded = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    assert {key: recorded[key] for key in answers} == answers
+    # Earlier answers stay as recorded (changing the workload does not re-decide the
+    # concurrency), so the reference is a fresh render with the recorded answers.
+    given = {key: value for key, value in recorded.items() if not key.startswith("_")}
+    fresh = render_at(template, tmp_path / "fresh", given, TEMPLATE_TAG)
+    assert_same_tree(project, fresh)
+
+
+def test_user_edits_survive_an_update(tmp_path: Path) -> None:
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    # The user adds a feature, changes a setting and the README, and deletes a file.
+    (project / "app/routes/ping.py").write_text(
+        '"""A route the user added."""\n\n'
+        "from fastapi import APIRouter\n\n"
+        'router = APIRouter(prefix="/api/v1/ping", tags=["ping"])\n\n\n'
+        '@router.get("")\n'
+        "async def ping() -> dict[str, str]:\n"
+        '    return {"ping": "pong"}\n'
+    )
+    main = project / "app/main.py"
+    main.write_text(
+        main.read_text()
+        .replace(
+            "from app.routes.items import router as items_router\n",
+            "from app.routes.items import router as items_router\n"
+            "from app.routes.ping import router as ping_router\n",
+        )
+        .replace(
+            "    app.include_router(items_router)\n",
+            "    app.include_router(items_router)\n    app.include_router(ping_router)\n",
+        )
+    )
+    settings = project / SETTINGS
+    settings.write_text(settings.read_text().replace('] = "INFO"', '] = "WARNING"'))
+    readme = project / README
+    readme.write_text(readme.read_text().replace("## Run\n", "## Run\n\nAsk #orders-team first.\n"))
+    (project / "docs/decisions.md").unlink()
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Our changes", cwd=project)
+    release(template, TEMPLATE_CHANGES, NEXT_TAG)
+
+    copier_update(project)
+
+    assert leftovers(project) == []
+    assert "ping_router" in main.read_text()
+    assert (project / "app/routes/ping.py").is_file()
+    settings_text = settings.read_text()
+    assert '] = "WARNING"' in settings_text  # the user's edit
+    assert "Field(default=10.0, gt=0)" in settings_text  # the template's change
+    readme_text = readme.read_text()
+    assert "Ask #orders-team first." in readme_text
+    assert "make help    # list every target" in readme_text
+    assert not (project / "docs/decisions.md").exists(), "a deleted file came back"
+
+    uv = tool("uv")
+    env = clean_env()
+    env["PATH"] = f"{uv.parent}{os.pathsep}{env['PATH']}"
+    synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
+    assert synced.ok, synced.report()
+    checked = run(["make", "check"], cwd=project, env=env, timeout=900)
+    assert checked.ok, checked.report()
+
+
+def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) -> None:
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    settings = project / SETTINGS
+    settings.write_text(settings.read_text().replace("default=5.0, gt=0", "default=7.5, gt=0"))
+    git("commit", "--quiet", "--all", "--message", "A longer timeout", cwd=project)
+    release(template, TEMPLATE_CHANGES, NEXT_TAG)
+
+    copier_update(project)
+
+    text = settings.read_text()
+    assert CONFLICT_MARKER.search(text), "the collision is not marked"
+    assert "default=7.5" in text, "the user's side of the conflict was dropped"
+    assert "default=10.0" in text, "the template's side of the conflict was dropped"
+
+    uv = tool("uv")
+    env = clean_env()
+    synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
+    assert synced.ok, synced.report()
+    hook = run(
+        [uv, "run", "pre-commit", "run", "check-merge-conflict", "--files", str(SETTINGS)],
+        cwd=project,
+        env=env,
+        timeout=600,
+    )
+    assert not hook.ok, "pre-commit let a file with conflict markers through"
+    assert "Merge conflict string" in hook.stdout, hook.report()
