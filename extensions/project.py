@@ -158,6 +158,11 @@ class Project:
         return f"python:{self.answers['python_version']}-slim-trixie"
 
     @property
+    def uses_sqlite(self) -> bool:
+        """The database is a file in data/ (volumes, writable folders, ...)."""
+        return self.answers["database"] == "sqlite"
+
+    @property
     def sqlite_scheme(self) -> str:
         return "sqlite+aiosqlite" if self.is_async else "sqlite"
 
