@@ -269,3 +269,33 @@ def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) ->
     )
     assert not hook.ok, "pre-commit let a file with conflict markers through"
     assert "Merge conflict string" in hook.stdout, hook.report()
+
+
+def test_copying_onto_an_existing_repository_keeps_its_files(tmp_path: Path) -> None:
+    """Adoption: without --overwrite, the user's own files are never replaced."""
+    template = make_template_repo(tmp_path / "template")
+    existing = tmp_path / "existing"
+    (existing / "app").mkdir(parents=True)
+    own = {
+        "README.md": "# Our service\n",
+        "pyproject.toml": '[project]\nname = "ours"\nversion = "1.2.3"\n',
+        "app/main.py": 'print("ours")\n',
+    }
+    for relative, text in own.items():
+        (existing / relative).write_text(text)
+    git("init", "--quiet", "--initial-branch=main", cwd=existing)
+    git("add", "--all", cwd=existing)
+    git("commit", "--quiet", "--message", "Our project", cwd=existing)
+
+    cmd = [str(tool("copier")), "copy", "--trust", "--defaults", "--vcs-ref", TEMPLATE_TAG]
+    outcome = run(
+        [*cmd, "-d", f"project_name={PROJECT_NAME}", str(template), str(existing)],
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=180,
+    )
+
+    assert not outcome.ok, "copier overwrote or skipped a conflict without being asked"
+    assert "--overwrite" in outcome.stdout + outcome.stderr
+    for relative, text in own.items():
+        assert (existing / relative).read_text() == text, f"{relative} was clobbered"
