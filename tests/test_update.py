@@ -299,3 +299,87 @@ def test_copying_onto_an_existing_repository_keeps_its_files(tmp_path: Path) -> 
     assert "--overwrite" in outcome.stdout + outcome.stderr
     for relative, text in own.items():
         assert (existing / relative).read_text() == text, f"{relative} was clobbered"
+
+
+def add_migration(template: Path, migration: dict[str, str]) -> None:
+    """Append a new-style ``_migrations`` entry to the template's copier.yml."""
+    copier_yml = template / "copier.yml"
+    config = yaml.safe_load(copier_yml.read_text())
+    config.setdefault("_migrations", []).append(migration)
+    copier_yml.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
+def test_a_renamed_file_takes_the_users_edits_along(tmp_path: Path) -> None:
+    """The pattern for renaming a rendered file: ``git mv`` before the update."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    decisions = project / "docs/decisions.md"
+    decisions.write_text(decisions.read_text() + "\nOur team note.\n")
+    git("commit", "--quiet", "--all", "--message", "A note", cwd=project)
+    git(
+        "mv",
+        "template/docs/decisions.md.jinja",
+        "template/docs/architecture.md.jinja",
+        cwd=template,
+    )
+    add_migration(
+        template,
+        {
+            "version": NEXT_TAG,
+            "when": "{{ _stage == 'before' }}",
+            "command": "git mv docs/decisions.md docs/architecture.md",
+        },
+    )
+    release(
+        template,
+        {"template/docs/architecture.md.jinja": ("# Decisions", "# Architecture")},
+        NEXT_TAG,
+    )
+
+    copier_update(project)
+
+    # Copier diffs the user's project against the old render after the migration ran,
+    # so it sees the moved file as added on both sides: every region where the user's
+    # and the template's versions differ comes back as a marked conflict. Nothing is
+    # lost, and the pre-commit hook makes sure the user reviews it.
+    assert not list(project.rglob("*.rej"))
+    assert not decisions.exists()
+    renamed = (project / "docs/architecture.md").read_text()
+    assert "# Architecture\n" in renamed, "the template's change is missing"
+    assert "\nOur team note.\n" in renamed, "the user's edit did not follow the file"
+    assert "## Framework: `fastapi`" in renamed
+
+
+def test_a_renamed_question_keeps_its_answer(tmp_path: Path) -> None:
+    """The pattern for renaming an answer key: rewrite the answers file before the update."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project", author_name="Ada Lovelace")
+    copier_yml = template / "copier.yml"
+    copier_yml.write_text(
+        copier_yml.read_text().replace("\nauthor_name:\n", "\nmaintainer_name:\n")
+    )
+    rename_key = (
+        "{{ _copier_python }} -c \"import pathlib; p = pathlib.Path('.copier-answers.yml'); "
+        "p.write_text(p.read_text().replace('\\nauthor_name:', '\\nmaintainer_name:'))\""
+    )
+    add_migration(
+        template, {"version": NEXT_TAG, "when": "{{ _stage == 'before' }}", "command": rename_key}
+    )
+    release(
+        template,
+        {
+            "template/pyproject.toml.jinja": (
+                "author_name | toml_string",
+                "maintainer_name | toml_string",
+            )
+        },
+        NEXT_TAG,
+    )
+
+    copier_update(project)
+
+    assert leftovers(project) == []
+    answers = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    assert answers["maintainer_name"] == "Ada Lovelace"
+    assert "author_name" not in answers
+    assert 'name = "Ada Lovelace"' in (project / "pyproject.toml").read_text()
