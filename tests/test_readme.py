@@ -51,3 +51,33 @@ def test_the_template_repository_itself_is_lint_clean() -> None:
     for argv in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
         outcome = run(argv, cwd=root)
         assert outcome.ok, outcome.report()
+
+
+def test_adoption_commands_work_as_written(template_repo: Path, tmp_path: Path) -> None:
+    """The README's adoption path on a repository that already holds a project."""
+    existing = tmp_path / "ours"
+    existing.mkdir()
+    (existing / "README.md").write_text("# Our service\n")
+    for argv in (
+        ["git", "init", "--quiet", "--initial-branch=main"],
+        ["git", "add", "--all"],
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "ours"],
+    ):
+        assert run(argv, cwd=existing).ok
+    block = README.read_text().split("**Adopting an existing repository.**", 1)[1]
+    commands = re.findall(r"```bash\n(.*?)```", block, re.DOTALL)[0].splitlines()
+    uvx = shutil.which("uvx")
+    assert uvx is not None, "uvx (installed with uv) must be on PATH"
+
+    for line in commands:
+        command = line.split("  #", 1)[0].strip()
+        argv = shlex.split(command.replace("path/to/copier-python-patterns", str(template_repo)))
+        if argv[0] == "uvx":
+            # Answer the questions on stdin's behalf; everything else runs as written.
+            argv = [uvx, *argv[1:], "--defaults", "-d", "project_name=Our Service"]
+        outcome = run(argv, cwd=existing, env=clean_env())
+        assert outcome.ok, outcome.report()
+
+    assert (existing / "pyproject.toml").is_file()
+    assert run(["git", "restore", "README.md"], cwd=existing).ok
+    assert (existing / "README.md").read_text() == "# Our service\n"
