@@ -306,6 +306,31 @@ def render_combinations() -> list[dict[str, Any]]:
     return combos
 
 
+def default_answers(**overrides: Any) -> dict[str, Any]:
+    """A complete answer set (every key ``project.ANSWER_KEYS`` needs)."""
+    return {
+        "project_name": "Acme Orders",
+        "blocking_libraries": False,
+        "team_knows_async": True,
+        "project_slug": "acme-orders",
+        "package_name": "acme_orders",
+        "python_version": "3.13",
+        "project_kind": "api",
+        "framework": "fastapi",
+        "workload": "io_bound",
+        "concurrency": "async",
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "database": "sqlite",
+        "background_work": "none",
+        "task_queue": "none",
+        "broker": "redis",
+        "docker": True,
+        "ci": "github",
+        **overrides,
+    }
+
+
 def combo_id(answers: Mapping[str, Any]) -> str:
     """A readable test id: the tree values, then docker/ci/python."""
     parts = [str(answers[axis]) for axis in TREE_AXES if axis in answers]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from extensions import decisions
+from tests.support import default_answers
 
 # ----------------------------------------------------------------- names and slugs
 
@@ -445,22 +446,7 @@ def test_every_offered_answer_set_gets_decision_records() -> None:
 def test_decision_records_say_when_a_recommendation_was_overridden(
     overrides: dict[str, Any], question: str, choice: str, overridden: bool
 ) -> None:
-    answers = {
-        "project_kind": "api",
-        "framework": "fastapi",
-        "workload": "io_bound",
-        "blocking_libraries": False,
-        "team_knows_async": True,
-        "concurrency": "async",
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "database": "sqlite",
-        "background_work": "none",
-        "task_queue": "none",
-        "docker": True,
-        "ci": "github",
-        **overrides,
-    }
+    answers = default_answers(**overrides)
     record = next(r for r in decisions.decision_records(answers) if r["question"] == question)
     assert record["choice"] == choice
     assert bool(record["override"]) is overridden

@@ -10,31 +10,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from extensions import decisions, layout, project, versions
-
-
-def answers(**overrides: Any) -> dict[str, Any]:
-    """A complete answer set (every key ``project.ANSWER_KEYS`` needs)."""
-    return {
-        "project_name": "Acme Orders",
-        "blocking_libraries": False,
-        "team_knows_async": True,
-        "project_slug": "acme-orders",
-        "package_name": "acme_orders",
-        "python_version": "3.13",
-        "project_kind": "api",
-        "framework": "fastapi",
-        "workload": "io_bound",
-        "concurrency": "async",
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "database": "sqlite",
-        "background_work": "none",
-        "task_queue": "none",
-        "broker": "redis",
-        "docker": True,
-        "ci": "github",
-        **overrides,
-    }
+from tests.support import default_answers as answers
 
 
 def every_answer_set() -> list[dict[str, Any]]:
