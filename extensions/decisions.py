@@ -19,8 +19,8 @@ from typing import Any
 # appears here only once the template renders a working project for it.
 CHOICES: dict[str, tuple[str, ...]] = {
     "python_version": ("3.12", "3.13"),
-    "project_kind": ("api",),
-    "framework": ("fastapi",),
+    "project_kind": ("api", "fullstack", "simple"),
+    "framework": ("fastapi", "django", "flask"),
     "workload": ("io_bound", "cpu_bound", "mixed"),
     "concurrency": ("async", "sync"),
     "project_size": ("small", "medium", "large"),
@@ -132,9 +132,10 @@ def recommend_task_queue(
     """Which task system fits the kind of background work."""
     if project_kind == "worker":
         return "celery"
-    if background_work == "fire_and_forget":
-        return "background_tasks" if framework == "fastapi" else "rq"
-    if background_work == "durable":
+    if background_work == "fire_and_forget" and framework == "fastapi":
+        return "background_tasks"
+    # Without an in-process option, fire-and-forget work takes the durable queue.
+    if background_work in {"fire_and_forget", "durable"}:
         return "arq" if concurrency == "async" else "rq"
     if background_work == "workflows":
         return "celery"
@@ -214,7 +215,27 @@ class Rule:
         return max(self.axes, key=QUESTION_ORDER.index)
 
 
+def _queue_not_offered(answers: Mapping[str, Any]) -> bool:
+    if answers["background_work"] == "none":
+        return False
+    queue = recommend_task_queue(
+        answers["background_work"],
+        answers["framework"],
+        answers["concurrency"],
+        answers["project_kind"],
+    )
+    return queue not in CHOICES["task_queue"]
+
+
 REFUSAL_RULES: tuple[Rule, ...] = (
+    Rule(
+        "background_work_needs_an_offered_queue",
+        ("project_kind", "framework", "concurrency", "background_work"),
+        _queue_not_offered,
+        "Background work outside FastAPI needs a durable task queue (RQ or ARQ), which "
+        "this template release does not offer yet; choose background_work 'none', or "
+        "framework 'fastapi' for in-process BackgroundTasks.",
+    ),
     Rule(
         "flask_is_sync",
         ("framework", "concurrency"),
@@ -250,6 +271,9 @@ REFUSAL_RULES: tuple[Rule, ...] = (
 )
 
 
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in REFUSAL_RULES}
+
+
 def refusals(answers: Mapping[str, Any]) -> list[str]:
     """The messages of every rule the answers break (empty when they can work)."""
     return [rule.message for rule in REFUSAL_RULES if rule.broken(answers)]
@@ -273,6 +297,14 @@ _WHY: dict[tuple[str, str], str] = {
     ("framework", "fastapi"): (
         "An API-first service: typed request and response models with Pydantic, OpenAPI "
         "documentation for free, and native async for I/O-heavy endpoints."
+    ),
+    ("framework", "django"): (
+        "A full-stack web application: the ORM, migrations, the admin, forms and templates "
+        "come in the box, and Django REST Framework serves the API from the same models."
+    ),
+    ("framework", "flask"): (
+        "A small, explicit application: an app factory and blueprints, with only the pieces "
+        "this project needs (SQLAlchemy, Pydantic) added on top."
     ),
     ("concurrency", "async"): (
         "Requests spend their time waiting on I/O, so one event loop serves many of them; "

@@ -112,6 +112,7 @@ class Layout:
     packages: tuple[dict[str, str], ...] = ()
     source_dirs: tuple[str, ...] = ()
     test_path: dict[str, str] = field(default_factory=dict)
+    features: tuple[Feature, ...] = ()
 
     def __getattr__(self, name: str) -> str:
         # ``layout.items_routes`` reads as the path; Jinja falls back here.
@@ -178,6 +179,7 @@ def build(answers: Mapping[str, Any]) -> Layout:
         packages=packages,
         source_dirs=source_dirs,
         test_path=tests,
+        features=features,
     )
 
 

@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import decisions, versions
-from . import layout as layout_mod
+from . import decisions, fw_django, fw_fastapi, fw_flask, versions
+from .runtime import Runtime
+
+# The module that knows each framework's layout, dependencies and runtime.
+FRAMEWORKS: dict[str, Any] = {"fastapi": fw_fastapi, "django": fw_django, "flask": fw_flask}
 
 # Every answer that shapes the rendered tree: the identity questions, then the
 # decision questions in the order the questionnaire asks them.
@@ -47,6 +50,16 @@ class Project:
     dev_dependencies: tuple[str, ...]
     on: Mapping[str, str]
     tools: Mapping[str, str]
+    runtime: Runtime
+
+    @property
+    def fw(self) -> Mapping[str, Any]:
+        """Facts only the chosen framework's own templates read."""
+        return self.runtime.facts
+
+    @property
+    def framework(self) -> str:
+        return str(self.answers["framework"])
 
     @property
     def async_(self) -> str:
@@ -135,7 +148,7 @@ class Project:
 
     @property
     def asgi_app(self) -> str:
-        """The ``module:attribute`` a server imports."""
+        """The ``module:attribute`` a FastAPI server imports."""
         return f"{self.layout.module['main']}:app"
 
     @property
@@ -191,22 +204,8 @@ def _format_from_import(module: str, names: list[str]) -> str:
     return f"from {module} import (\n{body})"
 
 
-def _dependencies(answers: Mapping[str, Any], is_async: bool) -> tuple[str, ...]:
-    names = ["fastapi", "uvicorn", "pydantic", "pydantic-settings", "httpx", "structlog"]
-    if answers["project_size"] != "small":
-        names.append("tenacity")
-    if answers["database"] != "none":
-        names += ["sqlalchemy-async", "aiosqlite"] if is_async else ["sqlalchemy"]
-        names.append("alembic")
-    if answers["workload"] == "mixed" and is_async:
-        names.append("anyio")
-    return tuple(sorted(versions.RUNTIME[name] for name in names))
-
-
-def _dev_dependencies(is_async: bool) -> tuple[str, ...]:
-    names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
-    names.append("pytest-asyncio" if is_async else "httpx2")
-    return tuple(sorted(versions.DEV[name] for name in names))
+def _requirements(table: Mapping[str, str], names: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(table[name] for name in set(names)))
 
 
 def _on(flag: bool) -> str:
@@ -218,9 +217,10 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
     answers = dict(frozen)
     is_async = answers["concurrency"] == "async"
     has_db = answers["database"] != "none"
-    layout = layout_mod.build(answers)
+    framework = FRAMEWORKS[answers["framework"]]
+    layout = framework.build_layout(answers)
+    features = tuple(f.name for f in layout.features)
     offload = {"cpu_bound": "process", "mixed": "thread"}.get(answers["workload"], "")
-    features = tuple(f.name for f in layout_mod.features_for(answers))
     return Project(
         answers=answers,
         layout=layout,
@@ -230,10 +230,12 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
         has_retries=answers["project_size"] != "small",
         has_background_tasks=answers["task_queue"] == "background_tasks",
         features=features,
-        dependencies=_dependencies(answers, is_async),
-        dev_dependencies=_dev_dependencies(is_async),
+        dependencies=_requirements(versions.RUNTIME, framework.dependencies(answers)),
+        dev_dependencies=_requirements(versions.DEV, framework.dev_dependencies(answers)),
         on={
             "fastapi": _on(answers["framework"] == "fastapi"),
+            "django": _on(answers["framework"] == "django"),
+            "flask": _on(answers["framework"] == "flask"),
             "database": _on(has_db),
             "docker": _on(bool(answers["docker"])),
             "github": _on(answers["ci"] == "github"),
@@ -245,6 +247,7 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "background_tasks": _on(answers["task_queue"] == "background_tasks"),
         },
         tools=dict(versions.TOOLS),
+        runtime=framework.runtime(answers, layout),
     )
 
 

@@ -22,6 +22,14 @@ RUNTIME: dict[str, str] = {
     "tenacity": "tenacity>=9.2,<10",
     "structlog": "structlog>=26.1,<27",
     "anyio": "anyio>=4.16,<5",
+    # Django projects
+    "django": "django>=6.1,<6.2",
+    "djangorestframework": "djangorestframework>=3.18,<3.19",
+    "whitenoise": "whitenoise>=6.12,<7",
+    # Flask projects
+    "flask": "flask>=3.1,<4",
+    # The WSGI server of Django (sync) and Flask projects.
+    "gunicorn": "gunicorn>=27,<28",
 }
 
 DEV: dict[str, str] = {
@@ -33,6 +41,10 @@ DEV: dict[str, str] = {
     "mypy": "mypy>=2.4,<3",
     "ruff": "ruff>=0.17.6,<0.18",
     "pre-commit": "pre-commit>=4.7,<5",
+    # Django projects
+    "pytest-django": "pytest-django>=4.14,<5",
+    "django-stubs": "django-stubs>=6.1,<6.2",
+    "djangorestframework-stubs": "djangorestframework-stubs>=3.18,<3.19",
 }
 
 # Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).

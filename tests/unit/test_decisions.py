@@ -234,8 +234,12 @@ def test_recommend_task_queue(
     assert decisions.recommend_task_queue(work, framework, concurrency, kind) == queue
 
 
-def _offered_defaults() -> list[dict[str, object]]:
-    """The answers a user gets by accepting every recommendation, per offered choice."""
+def _offered_defaults(*, queue_offered: bool = True) -> list[dict[str, object]]:
+    """The answers a user gets by accepting every recommendation, per offered choice.
+
+    ``queue_offered=False`` gives instead the answer sets whose recommended task
+    queue this release does not offer yet.
+    """
     found = []
     for kind, workload, blocking, knows, work in itertools.product(
         decisions.CHOICES["project_kind"],
@@ -246,6 +250,9 @@ def _offered_defaults() -> list[dict[str, object]]:
     ):
         framework = decisions.recommend_framework(kind)
         concurrency = decisions.recommend_concurrency(framework, workload, blocking, knows)
+        queue = decisions.recommend_task_queue(work, framework, concurrency, kind)
+        if (queue in decisions.CHOICES["task_queue"]) != queue_offered:
+            continue
         found.append(
             {
                 "project_kind": kind,
@@ -253,7 +260,7 @@ def _offered_defaults() -> list[dict[str, object]]:
                 "workload": workload,
                 "concurrency": concurrency,
                 "background_work": work,
-                "task_queue": decisions.recommend_task_queue(work, framework, concurrency, kind),
+                "task_queue": queue,
                 "broker": decisions.CHOICES["broker"][0],
             }
         )
@@ -266,6 +273,17 @@ def _offered_defaults() -> list[dict[str, object]]:
 def test_recommendations_are_never_refused(answers: dict[str, object]) -> None:
     """Accepting every default must give a combination the questionnaire accepts."""
     assert decisions.refusals(answers) == []
+
+
+def test_an_unoffered_recommended_queue_is_refused_with_a_way_out() -> None:
+    """Until every queue ships, background work that needs one is refused, not broken."""
+    unoffered = _offered_defaults(queue_offered=False)
+    for answers in unoffered:
+        assert answers["framework"] != "fastapi", answers
+        assert decisions.refusals(answers) == [
+            decisions.RULES_BY_NAME["background_work_needs_an_offered_queue"].message
+        ]
+        assert decisions.refusals({**answers, "background_work": "none", "task_queue": "none"}) == []
 
 
 def test_recommendations_stay_within_the_offered_choices() -> None:
@@ -281,12 +299,18 @@ def test_recommendations_stay_within_the_offered_choices() -> None:
 # ----------------------------------------------------------------- refusals
 
 _FINE = {
+    "project_kind": "api",
+    "background_work": "none",
     "framework": "fastapi",
     "concurrency": "async",
     "task_queue": "none",
     "broker": "redis",
 }
 _RULE_CASES = {
+    "background_work_needs_an_offered_queue": (
+        {"framework": "flask", "concurrency": "sync", "background_work": "fire_and_forget"},
+        "background_work",
+    ),
     "flask_is_sync": ({"framework": "flask", "concurrency": "async"}, "concurrency"),
     "background_tasks_needs_fastapi": (
         {"framework": "django", "concurrency": "sync", "task_queue": "background_tasks"},
@@ -362,7 +386,8 @@ def test_several_broken_rules_are_each_reported_by_their_own_question() -> None:
         "concurrency": "async",
         "task_queue": "background_tasks",
     }
-    flask, background_tasks = decisions.REFUSAL_RULES[0], decisions.REFUSAL_RULES[1]
+    flask = decisions.RULES_BY_NAME["flask_is_sync"]
+    background_tasks = decisions.RULES_BY_NAME["background_tasks_needs_fastapi"]
     assert decisions.refusals(answers) == [flask.message, background_tasks.message]
     assert decisions.refusal_for("concurrency", answers) == flask.message
     assert decisions.refusal_for("task_queue", answers) == background_tasks.message

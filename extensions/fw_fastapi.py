@@ -1,0 +1,57 @@
+"""FastAPI: routers, lifespan and dependencies, served by uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import layout as layout_mod
+from .runtime import Runtime
+
+
+def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
+    return layout_mod.build(answers)
+
+
+def dependencies(answers: Mapping[str, Any]) -> list[str]:
+    is_async = answers["concurrency"] == "async"
+    names = ["fastapi", "uvicorn", "pydantic", "pydantic-settings", "httpx", "structlog"]
+    if answers["project_size"] != "small":
+        names.append("tenacity")
+    if answers["database"] != "none":
+        names += ["sqlalchemy-async", "aiosqlite"] if is_async else ["sqlalchemy"]
+        names.append("alembic")
+    if answers["workload"] == "mixed" and is_async:
+        names.append("anyio")
+    return names
+
+
+def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
+    names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
+    names.append("pytest-asyncio" if answers["concurrency"] == "async" else "httpx2")
+    return names
+
+
+def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
+    app = f"{layout.module['main']}:app"
+    has_db = answers["database"] != "none"
+    copy: list[str] = []
+    if answers["project_size"] != "large":
+        copy.append(layout.root or "*.py")
+    if has_db:
+        copy += ["alembic.ini", "migrations"]
+    return Runtime(
+        serve=("uvicorn", app, "--host", "0.0.0.0", "--port", "8000"),
+        dev_server=f"uvicorn {app} --reload",
+        migrate=("alembic", "upgrade", "head") if has_db else (),
+        docker_copy=tuple(copy),
+        docs_path="/docs",
+        mypy_plugins=("pydantic.mypy",),
+        ruff_immutable_calls=("fastapi.Depends", "fastapi.Query", "fastapi.Path"),
+        pytest_options=(
+            (("asyncio_mode", '"auto"'), ("asyncio_default_fixture_loop_scope", '"function"'))
+            if answers["concurrency"] == "async"
+            else ()
+        ),
+        facts={"asgi_app": app},
+    )

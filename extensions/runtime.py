@@ -1,0 +1,41 @@
+"""What the shared files (Dockerfile, compose, Makefile, pyproject, CI) need from a framework.
+
+Each framework module (``fw_fastapi``, ``fw_django``, ``fw_flask``) builds one
+:class:`Runtime` for a set of answers. The shared templates render these facts
+without knowing which framework produced them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """How a project is served, migrated, packaged and checked."""
+
+    # The container's CMD: the production server, listening on 0.0.0.0:8000.
+    serve: tuple[str, ...]
+    # `make run`: the development server with auto-reload (run through `uv run`).
+    dev_server: str
+    # Applies the migrations (compose's one-shot service, `make migrate`); () without a database.
+    migrate: tuple[str, ...] = ()
+    # Paths the runtime image copies besides an installed src/ package.
+    docker_copy: tuple[str, ...] = ()
+    # Shell commands the runtime image runs (as root, before USER), e.g. collectstatic.
+    docker_prepare: tuple[str, ...] = ()
+    # Environment the container needs on top of the settings in .env.
+    docker_env: tuple[tuple[str, str], ...] = ()
+    # Where a browser finds the API documentation or the home page.
+    docs_path: str = "/"
+    # mypy plugins, extra ruff rule codes (with a comment) and pytest options.
+    mypy_plugins: tuple[str, ...] = ()
+    ruff_rules: tuple[tuple[str, str], ...] = ()
+    ruff_immutable_calls: tuple[str, ...] = ()
+    pytest_options: tuple[tuple[str, str], ...] = ()  # (key, TOML value)
+    coverage_omit: tuple[str, ...] = ()
+    # Extra TOML tables for pyproject.toml, already formatted (e.g. [tool.django-stubs]).
+    tool_tables: str = ""
+    # Framework-specific facts the framework's own templates read as ``project.fw``.
+    facts: dict[str, Any] = field(default_factory=dict)
