@@ -41,9 +41,15 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
     if has_db:
         copy += ["alembic.ini", "migrations"]
     return Runtime(
-        serve=("uvicorn", app, "--host", "0.0.0.0", "--port", "8000"),
+        # Inside a container the server must listen on every interface.
+        serve=("uvicorn", app, "--host", "0.0.0.0", "--port", "8000"),  # noqa: S104
         dev_server=f"uvicorn {app} --reload",
         migrate=("alembic", "upgrade", "head") if has_db else (),
+        database_url=(
+            f"sqlite{'+aiosqlite' if answers['concurrency'] == 'async' else ''}:///./data/app.db"
+            if has_db
+            else ""
+        ),
         docker_copy=tuple(copy),
         docs_path="/docs",
         mypy_plugins=("pydantic.mypy",),

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import decisions, fw_django, fw_fastapi, fw_flask, versions
+from . import decisions, docs, fw_django, fw_fastapi, fw_flask, versions
 from .runtime import Runtime
 
 # The module that knows each framework's layout, dependencies and runtime.
@@ -113,6 +113,31 @@ class Project:
         return "\n".join(_format_from_import(module, names) for module, names in lines)
 
     @property
+    def stack(self) -> str:
+        """The README's "Built with" phrase."""
+        return docs.stack(self.answers)
+
+    @property
+    def browse(self) -> tuple[tuple[str, str], ...]:
+        return docs.browse(self.answers)
+
+    @property
+    def migration_commands(self) -> tuple[tuple[str, str], ...]:
+        return docs.migration_commands(self.answers)
+
+    @property
+    def env_vars(self) -> tuple[docs.EnvVar, ...]:
+        return docs.env_vars(self.answers, self.runtime.database_url)
+
+    @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        return docs.parts(self.answers, self.layout.path)
+
+    @property
+    def add_feature_steps(self) -> tuple[str, ...]:
+        return docs.add_feature_steps(self.answers, self.layout.path)
+
+    @property
     def decision_records(self) -> list[dict[str, str]]:
         return decisions.decision_records(self.answers)
 
@@ -181,7 +206,7 @@ class Project:
 
     @property
     def database_url(self) -> str:
-        return f"{self.sqlite_scheme}:///./data/app.db"
+        return self.runtime.database_url
 
 
 LINE_LENGTH = 100  # the generated project's ruff line-length

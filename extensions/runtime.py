@@ -27,6 +27,8 @@ class Runtime:
     docker_prepare: tuple[str, ...] = ()
     # Environment the container needs on top of the settings in .env.
     docker_env: tuple[tuple[str, str], ...] = ()
+    # The default DATABASE_URL (settings, .env.example); "" without a database.
+    database_url: str = ""
     # Where a browser finds the API documentation or the home page.
     docs_path: str = "/"
     # mypy plugins, extra ruff rule codes (with a comment) and pytest options.

@@ -154,7 +154,9 @@ def free_port() -> int:
 def http(method: str, url: str, body: Mapping[str, Any] | None = None) -> tuple[int, str, bytes]:
     """(status, content type, body) of one request; HTTP errors are answers too."""
     data = json.dumps(body).encode() if body is not None else None
-    headers = {"Accept": "application/json"}
+    # As a TLS-terminating proxy in front of the container would send it: production
+    # settings that redirect plain HTTP to HTTPS must trust it.
+    headers = {"Accept": "application/json", "X-Forwarded-Proto": "https"}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - http://127.0.0.1 only
@@ -175,38 +177,33 @@ def dockerfile_cmd(project_dir: Path) -> list[str]:
     assert cmds, "the Dockerfile has no CMD"
     command = json.loads(cmds[-1])
     assert isinstance(command, list), f"CMD must be a JSON array, got {cmds[-1]}"
-    assert command[:1] == ["uvicorn"], f"CMD must start the app with uvicorn, got {command}"
+    assert command[:1] in (["uvicorn"], ["gunicorn"]), f"CMD must start a server: {command}"
     return [str(part) for part in command]
 
 
-def makefile_server(project_dir: Path) -> list[str]:
-    """Without a Dockerfile: the uvicorn command of ``make run``, without --reload."""
-    lines = (project_dir / "Makefile").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("run:"))
-    for line in lines[start + 1 :]:
-        if not line.startswith("\t"):
-            break
-        words = shlex.split(line)
-        if "uvicorn" in words:
-            command = words[words.index("uvicorn") :]
-            return [word for word in command if word != "--reload"] + ["--host", "127.0.0.1"]
-    msg = "the Makefile's run target starts no uvicorn"
-    raise AssertionError(msg)
-
-
 def with_port(command: list[str], port: int) -> list[str]:
-    command = [f"--port={port}" if word.startswith("--port=") else word for word in command]
-    if "--port" in command:
-        command[command.index("--port") + 1] = str(port)
-    elif not any(word.startswith("--port=") for word in command):
-        command += ["--port", str(port)]
-    return command
+    """The server command listening on ``port`` (uvicorn's --port, gunicorn's --bind)."""
+    result = []
+    words = iter(command)
+    for word in words:
+        if word in {"--port", "--bind", "-b"}:
+            value = next(words)
+            host = value.rsplit(":", 1)[0] if ":" in value else ""
+            result += [word, f"{host}:{port}" if host else str(port)]
+        elif word.startswith(("--port=", "--bind=")):
+            flag, value = word.split("=", 1)
+            host = value.rsplit(":", 1)[0] if ":" in value else ""
+            result.append(f"{flag}={host}:{port}" if host else f"{flag}={port}")
+        else:
+            result.append(word)
+    assert result != command, f"no port to rewrite in {command}"
+    return result
 
 
-def migrate_command(project_dir: Path, docker: bool) -> list[str]:
-    """The one-shot migration compose runs before web; ``alembic upgrade head`` without it."""
+def migrate_command(project_dir: Path, docker: bool, facts: Any) -> list[str]:
+    """The one-shot migration compose runs before web (the project's own without Docker)."""
     if not docker:
-        return ["alembic", "upgrade", "head"]
+        return list(facts.runtime.migrate)
     compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
     service = compose.get("services", {}).get("migrate")
     assert service, "compose.yaml has no migrate service"
@@ -374,7 +371,7 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
         server_env["DATABASE_URL"] = f"{scheme}:///{project_dir / 'tests-app.db'}"
         migrated = note(
             run(
-                migrate_command(project_dir, answers["docker"]),
+                migrate_command(project_dir, answers["docker"], facts),
                 cwd=project_dir,
                 env=server_env,
                 timeout=300,
@@ -385,7 +382,12 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = dockerfile_cmd(project_dir) if answers["docker"] else makefile_server(project_dir)
+    # What the image prepares at build time (e.g. collected static files), then its CMD.
+    for prepare in facts.runtime.docker_prepare:
+        prepared = note(run(["sh", "-c", prepare], cwd=project_dir, env=server_env, timeout=300))
+        if not prepared.ok:
+            failures.append(f"image preparation failed:\n{prepared.report()}")
+    command = dockerfile_cmd(project_dir) if answers["docker"] else list(facts.runtime.serve)
     command = with_port(command, port)
     log = tmp_path / "server.log"
     with server(command, project_dir, server_env, log) as process:

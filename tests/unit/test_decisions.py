@@ -283,7 +283,9 @@ def test_an_unoffered_recommended_queue_is_refused_with_a_way_out() -> None:
         assert decisions.refusals(answers) == [
             decisions.RULES_BY_NAME["background_work_needs_an_offered_queue"].message
         ]
-        assert decisions.refusals({**answers, "background_work": "none", "task_queue": "none"}) == []
+        assert (
+            decisions.refusals({**answers, "background_work": "none", "task_queue": "none"}) == []
+        )
 
 
 def test_recommendations_stay_within_the_offered_choices() -> None:

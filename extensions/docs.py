@@ -1,0 +1,238 @@
+"""What the generated README says about running, configuring and growing the project.
+
+The README template is shared by every framework; the sentences and commands
+that differ between them are decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+STACK = {
+    "fastapi": "FastAPI",
+    "django": "Django with Django REST Framework",
+    "flask": "Flask",
+}
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One setting read from the environment, as .env.example and the README show it."""
+
+    name: str
+    default: str  # shown in the README table
+    meaning: str
+    example: str  # the .env.example line's value
+    commented: bool  # leave the example commented out (keeps the built-in default)
+    help: tuple[str, ...]  # comment lines above it in .env.example
+
+
+def stack(answers: Mapping[str, Any]) -> str:
+    framework = answers["framework"]
+    parts = [f"{STACK[framework]} ({answers['concurrency']})"]
+    if answers["database"] != "none":
+        if framework == "django":
+            parts.append("the Django ORM on SQLite")
+        else:
+            parts.append("SQLAlchemy 2.0 and Alembic on SQLite")
+    return ", ".join(parts)
+
+
+def browse(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(what, path) a developer opens once `make run` serves on :8000."""
+    framework = answers["framework"]
+    found: list[tuple[str, str]] = []
+    if framework == "fastapi":
+        found.append(("API documentation", "/docs"))
+    if framework == "django":
+        if answers["project_kind"] == "fullstack" and answers["database"] != "none":
+            found.append(("Home page", "/"))
+        if answers["database"] != "none":
+            found.append(("Browsable API", "/api/v1/items"))
+            found.append(("Admin (create a user with `make superuser`)", "/admin/"))
+    if framework == "flask" and answers["database"] != "none":
+        found.append(("Items API", "/api/v1/items"))
+    return tuple(found)
+
+
+def migration_commands(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(command, comment) lines of the README's Migrations section."""
+    if answers["database"] == "none":
+        return ()
+    if answers["framework"] == "django":
+        return (
+            ("make migrate", "apply all migrations"),
+            ("uv run python manage.py makemigrations", "after changing a model"),
+            (
+                "uv run python manage.py makemigrations --check --dry-run",
+                "models and migrations agree?",
+            ),
+        )
+    return (
+        ("make migrate", "apply all migrations"),
+        ('uv run alembic revision --autogenerate -m "add orders"', "after changing a model"),
+        ("uv run alembic check", "models and migrations agree?"),
+    )
+
+
+def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...]:
+    """Every setting the generated settings module reads, in .env.example order."""
+    framework = answers["framework"]
+    found = [
+        EnvVar(
+            "ENVIRONMENT",
+            "`development`",
+            "`development`, `test` or `production`",
+            "development",
+            False,
+            ("development, test or production.",),
+        ),
+        EnvVar(
+            "SECRET_KEY",
+            "placeholder",
+            "required in production: at least 32 random characters",
+            "change-me",
+            False,
+            (
+                "Production refuses to start with this placeholder or with any value shorter",
+                "than 32 characters. Generate a real one with:",
+                '  python -c "import secrets; print(secrets.token_urlsafe(48))"',
+            ),
+        ),
+    ]
+    if framework == "django":
+        found.append(
+            EnvVar(
+                "ALLOWED_HOSTS",
+                "`localhost,127.0.0.1`",
+                "comma-separated host names this site serves",
+                "localhost,127.0.0.1",
+                True,
+                ("Comma-separated host names the site answers to (production).",),
+            )
+        )
+    if database_url:
+        url_kind = "Database URL" if framework == "django" else "SQLAlchemy URL"
+        found.append(
+            EnvVar(
+                "DATABASE_URL",
+                f"`{database_url}`",
+                url_kind,
+                database_url,
+                False,
+                (
+                    f"{url_kind} of the database. A relative SQLite path is resolved from the",
+                    "working directory (/app inside the container, where data/ is a volume).",
+                ),
+            )
+        )
+    found += [
+        EnvVar(
+            "LOG_LEVEL",
+            "`INFO`",
+            "`DEBUG`, `INFO`, `WARNING` or `ERROR`",
+            "INFO",
+            True,
+            ("DEBUG, INFO (the default), WARNING or ERROR.",),
+        ),
+        EnvVar(
+            "LOG_JSON",
+            "`false`",
+            "JSON log lines (use in production)",
+            "true",
+            True,
+            (
+                "true: one JSON object per line, for log collectors; "
+                "false (the default): readable lines.",
+            ),
+        ),
+        EnvVar(
+            "HTTP_TIMEOUT_SECONDS",
+            "`5`",
+            "timeout of outbound HTTP calls",
+            "10",
+            True,
+            ("Timeout, in seconds, for each outgoing HTTP request (default 5.0).",),
+        ),
+        EnvVar(
+            "READINESS_URLS",
+            "`[]`",
+            "JSON list of upstream URLs readiness must reach",
+            '["https://payments.example.com/health"]',
+            True,
+            ("JSON list of upstream URLs the readiness probe checks as well (default: none).",),
+        ),
+    ]
+    if answers["workload"] == "cpu_bound":
+        found.append(
+            EnvVar(
+                "COMPUTE_WORKERS",
+                "`2`",
+                "processes in the CPU pool",
+                "4",
+                True,
+                ("Processes in the pool that runs CPU-heavy work (default 2).",),
+            )
+        )
+    return tuple(found)
+
+
+def parts(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """(part, where) rows of the README's layout table; parts a project lacks are left out."""
+    framework = answers["framework"]
+    main = {
+        "fastapi": "App factory and lifespan",
+        "flask": "App factory (blueprints, extensions, error handlers)",
+        "django": "URL configuration",
+    }[framework]
+    rows = [
+        (main, path.get("main", "")),
+        ("Settings", path.get("settings", "")),
+        ("Errors (RFC 9457 problem details)", path.get("errors", "")),
+        ("Logging and request ids", path.get("logging", "")),
+    ]
+    routes = "views" if framework == "django" else "routes"
+    for feature in ("health", "items", "compute", "notifications"):
+        where = [path.get(f"{feature}_routes", ""), path.get(f"{feature}_service", "")]
+        if all(where):
+            rows.append((f"`{feature}` {routes} / service", ", ".join(f"`{w}`" for w in where)))
+    return tuple(
+        (label, where if where.startswith("`") else f"`{where}`") for label, where in rows if where
+    )
+
+
+def add_feature_steps(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[str, ...]:
+    """The README's "Adding a feature" recipe, in this framework's terms."""
+    framework = answers["framework"]
+    has_db = answers["database"] != "none"
+    main = path.get("main", "")
+    if framework == "django":
+        steps = [
+            "A Django app for the feature (`uv run python manage.py startapp`), "
+            "added to `INSTALLED_APPS`."
+        ]
+        if has_db:
+            steps.append(
+                "Models, then `uv run python manage.py makemigrations`; selectors for reads and "
+                "services for writes beside them."
+            )
+        steps.append("Serializers and a view or viewset, routed in the app's `urls.py`.")
+    else:
+        steps = [
+            "Schemas (request and response bodies) beside the existing ones, e.g. "
+            f"`{path.get('health_schemas', '')}`."
+        ]
+        tail = " (then `uv run alembic revision --autogenerate`)"
+        steps.append(
+            "A service with the business rules"
+            + (f", a repository for its queries and a model{tail}" if has_db else "")
+            + "."
+        )
+        if framework == "flask":
+            steps.append(f"A blueprint, registered in `create_app()` in `{main}`.")
+        else:
+            steps.append(f"A router, included in `create_app()` in `{main}`.")
+    steps.append("Tests beside the existing ones in `tests/`; `make check` must stay green.")
+    return tuple(steps)
