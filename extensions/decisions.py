@@ -364,6 +364,34 @@ _WHY: dict[tuple[str, str], str] = {
 }
 
 
+# Where a framework changes why a choice fits, its own wording wins over _WHY's.
+_WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
+    ("concurrency", "async", "django"): (
+        "Django runs under ASGI (uvicorn): async views await the async ORM and outbound "
+        "HTTP, and the ORM work that has no async form runs through sync_to_async."
+    ),
+    ("concurrency", "sync", "django"): (
+        "Django runs under WSGI (gunicorn): plain views, one worker thread per in-flight "
+        "request; the most widely deployed and best-supported way to run Django."
+    ),
+    ("concurrency", "sync", "flask"): (
+        "Flask handles each request synchronously in a gunicorn worker; for an async stack "
+        "the questionnaire points to FastAPI."
+    ),
+    ("project_size", "small", "django"): (
+        "One settings module and the apps at the root, beside manage.py: the whole site "
+        "fits on a screen or two."
+    ),
+    ("project_size", "medium", "django"): (
+        "Split settings (base, dev, prod, test) and the apps in one package, with "
+        "services and selectors beside the models."
+    ),
+    ("project_size", "large", "django"): (
+        "src/ layout: an installable package holding the settings and the apps, and unit, "
+        "integration and end-to-end test suites kept apart."
+    ),
+}
+
 _TITLES = {
     "framework": "Framework",
     "workload": "Workload",
@@ -417,7 +445,9 @@ def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
                 "question": question,
                 "title": _TITLES[question],
                 "choice": {"True": "yes", "False": "no"}.get(choice, choice),
-                "why": _WHY[(question, choice)],
+                "why": _WHY_FOR_FRAMEWORK.get(
+                    (question, choice, answers["framework"]), _WHY[(question, choice)]
+                ),
                 "override": override,
             }
         )

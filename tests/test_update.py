@@ -142,9 +142,16 @@ def assert_same_tree(updated: Path, fresh: Path) -> None:
     assert differing == [], f"files that differ from a fresh render: {differing}"
 
 
-def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path) -> None:
+# Every framework's defaults: the answers of a user who only says what they build.
+KINDS = {"fastapi": "api", "django": "fullstack", "flask": "simple"}
+
+
+@pytest.mark.parametrize("framework", KINDS)
+def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framework: str) -> None:
     template = make_template_repo(tmp_path / "template")
-    project = new_project(template, tmp_path / "project")
+    answers = {"project_kind": KINDS[framework]}
+    project = new_project(template, tmp_path / "project", **answers)
+    assert yaml.safe_load((project / ANSWERS_FILE).read_text())["framework"] == framework
     assert check_update(project)["update_available"] is False
     release(template, TEMPLATE_CHANGES, NEXT_TAG)
     assert check_update(project)["update_available"] is True
@@ -153,26 +160,35 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path) -> None
 
     assert check_update(project)["update_available"] is False
     assert leftovers(project) == []
-    fresh = render_at(template, tmp_path / "fresh", {"project_name": PROJECT_NAME}, NEXT_TAG)
+    fresh = render_at(
+        template, tmp_path / "fresh", {"project_name": PROJECT_NAME, **answers}, NEXT_TAG
+    )
     assert_same_tree(project, fresh)
     assert "make help    # list every target" in (project / README).read_text()
 
 
 @pytest.mark.parametrize(
-    ("flip", "answers"),
+    ("kind", "flip", "answers"),
     [
-        ("docker=false", {"docker": False}),
-        ("ci=gitlab", {"ci": "gitlab"}),
-        ("ci=none", {"ci": "none"}),
-        ("task_queue=background_tasks", {"task_queue": "background_tasks"}),
-        ("workload=cpu_bound", {"workload": "cpu_bound"}),
+        ("api", "docker=false", {"docker": False}),
+        ("api", "ci=gitlab", {"ci": "gitlab"}),
+        ("api", "ci=none", {"ci": "none"}),
+        ("api", "task_queue=background_tasks", {"task_queue": "background_tasks"}),
+        ("api", "workload=cpu_bound", {"workload": "cpu_bound"}),
+        ("api", "database=none", {"database": "none"}),
+        ("fullstack", "docker=false", {"docker": False}),
+        ("fullstack", "ci=gitlab", {"ci": "gitlab"}),
+        ("fullstack", "database=none", {"database": "none"}),
+        ("simple", "docker=false", {"docker": False}),
+        ("simple", "ci=gitlab", {"ci": "gitlab"}),
+        ("simple", "workload=cpu_bound", {"workload": "cpu_bound"}),
     ],
 )
 def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
-    tmp_path: Path, flip: str, answers: dict[str, object]
+    tmp_path: Path, kind: str, flip: str, answers: dict[str, object]
 ) -> None:
     template = make_template_repo(tmp_path / "template")
-    project = new_project(template, tmp_path / "project")
+    project = new_project(template, tmp_path / "project", project_kind=kind)
 
     copier_update(project, flip)
 

@@ -480,3 +480,33 @@ def test_decision_records_say_when_a_recommendation_was_overridden(
     if overridden:
         recommended = decisions.recommendations(answers)[question]
         assert f"`{recommended}`" in record["override"]
+
+
+@pytest.mark.parametrize(
+    ("framework", "concurrency", "phrase"),
+    [
+        ("django", "async", "ASGI"),
+        ("django", "sync", "WSGI"),
+        ("flask", "sync", "gunicorn"),
+        ("fastapi", "async", "event loop"),
+    ],
+)
+def test_a_framework_explains_its_own_concurrency(
+    framework: str, concurrency: str, phrase: str
+) -> None:
+    answers = {
+        **_FINE,
+        "project_kind": "api",
+        "framework": framework,
+        "concurrency": concurrency,
+        "workload": "io_bound",
+        "blocking_libraries": False,
+        "team_knows_async": True,
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "database": "sqlite",
+        "docker": True,
+        "ci": "github",
+    }
+    records = {r["question"]: r for r in decisions.decision_records(answers)}
+    assert phrase in records["concurrency"]["why"]
