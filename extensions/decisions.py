@@ -25,7 +25,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "concurrency": ("async", "sync"),
     "project_size": ("small", "medium", "large"),
     "code_organization": ("by_layer", "by_feature"),
-    "database": ("none", "sqlite"),
+    "database": ("none", "sqlite", "postgresql"),
     "background_work": ("none", "fire_and_forget"),
     "task_queue": ("none", "background_tasks"),
     "broker": ("redis",),
@@ -237,6 +237,13 @@ REFUSAL_RULES: tuple[Rule, ...] = (
         "framework 'fastapi' for in-process BackgroundTasks.",
     ),
     Rule(
+        "postgresql_needs_fastapi_for_now",
+        ("framework", "database"),
+        lambda a: a["database"] == "postgresql" and a["framework"] != "fastapi",
+        "This template release offers PostgreSQL with FastAPI only; Django and Flask get it "
+        "in the next one. Choose database 'sqlite' (or framework 'fastapi').",
+    ),
+    Rule(
         "flask_is_sync",
         ("framework", "concurrency"),
         lambda a: a["framework"] == "flask" and a["concurrency"] == "async",
@@ -347,6 +354,11 @@ _WHY: dict[tuple[str, str], str] = {
         "SQLite is embedded: no server to run, ideal for development, tests and small "
         "single-instance services. It allows one writer at a time; move to PostgreSQL "
         "for concurrent writers or several app instances."
+    ),
+    ("database", "postgresql"): (
+        "PostgreSQL: concurrent writers, several app instances and real transactions. "
+        "Connections are pooled per process (size and overflow from the environment, "
+        "pre-ping on checkout), and the tests run against a real server."
     ),
     ("task_queue", "none"): "All work happens inside the request.",
     ("task_queue", "background_tasks"): (

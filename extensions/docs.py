@@ -32,11 +32,12 @@ class EnvVar:
 def stack(answers: Mapping[str, Any]) -> str:
     framework = answers["framework"]
     parts = [f"{STACK[framework]} ({answers['concurrency']})"]
-    if answers["database"] != "none":
+    database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(answers["database"])
+    if database:
         if framework == "django":
-            parts.append("the Django ORM on SQLite")
+            parts.append(f"the Django ORM on {database}")
         else:
-            parts.append("SQLAlchemy 2.0 and Alembic on SQLite")
+            parts.append(f"SQLAlchemy 2.0 and Alembic on {database}")
     return ", ".join(parts)
 
 
@@ -115,6 +116,14 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
         )
     if database_url:
         url_kind = "Database URL" if framework == "django" else "SQLAlchemy URL"
+        where = (
+            (
+                "A relative SQLite path is resolved from the working directory",
+                "(/app inside the container, where data/ is a volume).",
+            )
+            if answers["database"] == "sqlite"
+            else ("The default reaches compose's db service (docker compose up --detach db).",)
+        )
         found.append(
             EnvVar(
                 "DATABASE_URL",
@@ -122,9 +131,41 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
                 url_kind,
                 database_url,
                 False,
+                (f"{url_kind} of the database.", *where),
+            )
+        )
+    if database_url and framework == "fastapi":
+        found += [
+            EnvVar(
+                "DATABASE_POOL_SIZE",
+                "`5`",
+                "connections each process keeps open",
+                "10",
+                True,
+                ("Connections each process keeps open (default 5) ...",),
+            ),
+            EnvVar(
+                "DATABASE_MAX_OVERFLOW",
+                "`10`",
+                "extra connections a burst may open",
+                "20",
+                True,
+                ("... and how many more a burst may open (default 10).",),
+            ),
+        ]
+    if answers["database"] == "postgresql":
+        server = database_url.split("://", 1)[0] + "://postgres:postgres@localhost:5432/postgres"
+        found.append(
+            EnvVar(
+                "TEST_DATABASE_URL",
+                f"`{server}`",
+                "the PostgreSQL server the tests create their databases on",
+                server,
+                True,
                 (
-                    f"{url_kind} of the database. A relative SQLite path is resolved from the",
-                    "working directory (/app inside the container, where data/ is a volume).",
+                    "The server the tests create (and drop) a database of their own on;",
+                    "they fail, never skip, when it is unreachable. The tests read it from",
+                    "the environment only: export it (this file does not reach them).",
                 ),
             )
         )

@@ -18,9 +18,14 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["fastapi", "uvicorn", "pydantic", "pydantic-settings", "httpx", "structlog"]
     if answers["project_size"] != "small":
         names.append("tenacity")
-    if answers["database"] != "none":
-        names += ["sqlalchemy-async", "aiosqlite"] if is_async else ["sqlalchemy"]
+    database = answers["database"]
+    if database != "none":
+        names += ["sqlalchemy-async"] if is_async else ["sqlalchemy"]
         names.append("alembic")
+    if database == "sqlite" and is_async:
+        names.append("aiosqlite")
+    if database == "postgresql":
+        names.append("asyncpg" if is_async else "psycopg")
     if answers["workload"] == "mixed" and is_async:
         names.append("anyio")
     return names
@@ -30,6 +35,26 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
     names.append("pytest-asyncio" if answers["concurrency"] == "async" else "httpx2")
     return names
+
+
+# The SQLAlchemy driver of each database, async and sync.
+DRIVERS = {
+    ("sqlite", True): "sqlite+aiosqlite",
+    ("sqlite", False): "sqlite",
+    ("postgresql", True): "postgresql+asyncpg",
+    ("postgresql", False): "postgresql+psycopg",
+}
+
+
+def database_url(answers: Mapping[str, Any]) -> str:
+    """The development default: a file in data/, or the compose PostgreSQL on localhost."""
+    database = answers["database"]
+    if database == "none":
+        return ""
+    scheme = DRIVERS[(database, answers["concurrency"] == "async")]
+    if database == "sqlite":
+        return f"{scheme}:///./data/app.db"
+    return f"{scheme}://postgres:postgres@localhost:5432/{answers['package_name']}"
 
 
 def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
@@ -45,11 +70,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         serve=("uvicorn", app, "--host", "0.0.0.0", "--port", "8000"),  # noqa: S104
         dev_server=f"uvicorn {app} --reload",
         migrate=("alembic", "upgrade", "head") if has_db else (),
-        database_url=(
-            f"sqlite{'+aiosqlite' if answers['concurrency'] == 'async' else ''}:///./data/app.db"
-            if has_db
-            else ""
-        ),
+        database_url=database_url(answers),
         docker_copy=tuple(copy),
         docs_path="/docs",
         mypy_plugins=("pydantic.mypy",),

@@ -196,6 +196,8 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     tests["test_settings"] = f"{unit}test_settings.py"
     tests["test_errors"] = f"{integration}test_errors.py"
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
+    # Database fixtures (a pytest plugin the conftest loads), one module per database kind.
+    tests["tests_database"] = "tests/database.py" if "items" in names else ""
     tests["test_e2e"] = "tests/e2e/test_items_journey.py" if split and "items" in names else ""
     return tests
 

@@ -201,8 +201,22 @@ class Project:
         return self.answers["database"] == "sqlite"
 
     @property
-    def sqlite_scheme(self) -> str:
-        return "sqlite+aiosqlite" if self.is_async else "sqlite"
+    def uses_postgresql(self) -> bool:
+        return self.answers["database"] == "postgresql"
+
+    @property
+    def database_scheme(self) -> str:
+        """The URL scheme (with the driver) of the application's DATABASE_URL."""
+        return self.runtime.database_url.split("://", 1)[0]
+
+    @property
+    def postgres_image(self) -> str:
+        return self.tools["postgres-image"]
+
+    def postgres_url(self, host: str, database: str, password: str = "") -> str:
+        """A DATABASE_URL for the PostgreSQL server at ``host`` (user ``postgres``)."""
+        secret = f":{password}" if password else ""
+        return f"{self.database_scheme}://postgres{secret}@{host}:5432/{database}"
 
     @property
     def database_url(self) -> str:
@@ -262,6 +276,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "django": _on(answers["framework"] == "django"),
             "flask": _on(answers["framework"] == "flask"),
             "database": _on(has_db),
+            "sqlite": _on(answers["database"] == "sqlite"),
+            "postgresql": _on(answers["database"] == "postgresql"),
             "docker": _on(bool(answers["docker"])),
             "github": _on(answers["ci"] == "github"),
             "gitlab": _on(answers["ci"] == "gitlab"),

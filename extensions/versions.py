@@ -17,6 +17,9 @@ RUNTIME: dict[str, str] = {
     "sqlalchemy": "sqlalchemy>=2.1,<2.2",
     "sqlalchemy-async": "sqlalchemy[asyncio]>=2.1,<2.2",
     "aiosqlite": "aiosqlite>=0.22,<0.23",
+    # PostgreSQL drivers: asyncpg for SQLAlchemy's asyncio engine, psycopg 3 for sync code.
+    "asyncpg": "asyncpg>=0.32,<0.33",
+    "psycopg": "psycopg[binary]>=3.3,<4",
     "alembic": "alembic>=1.20,<2",
     "httpx": "httpx>=0.28,<0.29",
     "tenacity": "tenacity>=9.2,<10",
@@ -26,6 +29,10 @@ RUNTIME: dict[str, str] = {
     "django": "django>=6.1,<6.2",
     "djangorestframework": "djangorestframework>=3.18,<3.19",
     "whitenoise": "whitenoise>=6.12,<7",
+    "dj-database-url": "dj-database-url>=3.1,<4",
+    "python-dotenv": "python-dotenv>=1.2,<2",
+    # Runtime half of django-stubs: makes admin.ModelAdmin[Item] and friends subscriptable.
+    "django-stubs-ext": "django-stubs-ext>=6.1,<6.2",
     # Flask projects
     "flask": "flask>=3.1,<4",
     # The WSGI server of Django (sync) and Flask projects.
@@ -49,6 +56,8 @@ DEV: dict[str, str] = {
 
 # Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).
 TOOLS: dict[str, str] = {
+    # The PostgreSQL server of compose.yaml and of the generated CI.
+    "postgres-image": "postgres:17",
     "uv": "0.13.9",
     "ruff-pre-commit": "v0.17.6",
     "pre-commit-hooks": "v6.0.0",

@@ -22,13 +22,16 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
+from psycopg import sql
 
 from tests.support import (
     PROJECT_NAME,
@@ -93,6 +96,20 @@ ROWS: list[dict[str, Any]] = [
         "ci": "none",
     },
     {"project_size": "small", "concurrency": "async", "database": "none"},
+    # PostgreSQL, against the real server: async (asyncpg) and sync (psycopg 3).
+    {
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "concurrency": "async",
+        "database": "postgresql",
+    },
+    {
+        "project_size": "large",
+        "code_organization": "by_feature",
+        "concurrency": "sync",
+        "database": "postgresql",
+        "ci": "gitlab",
+    },
 ]
 FOLDED = {"workload": "io_bound", "task_queue": "none", "background_work": "none"}
 ROWS = [
@@ -108,6 +125,11 @@ ROWS = [
 ]
 
 STARTUP_SECONDS = 60
+# The PostgreSQL server the postgresql rows use (trust auth); each row gets databases
+# of its own on it, so parallel runs never collide.
+POSTGRES_URL = os.environ.get(
+    "TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def test_rows_cover_the_issue() -> None:
@@ -214,6 +236,85 @@ def migrate_command(project_dir: Path, docker: bool, facts: Any) -> list[str]:
     return [str(part) for part in command]
 
 
+def postgres_admin() -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}\n"
+            "The postgresql rows need it (set TEMPLATE_POSTGRES_URL to use another server).",
+            pytrace=False,
+        )
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new database on the test server (its name), dropped on exit."""
+    name = f"cpp_{uuid.uuid4().hex[:12]}"
+    with postgres_admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield name
+        finally:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def postgres_url(scheme: str, database: str) -> str:
+    """``POSTGRES_URL`` for another database, with the project's driver in the scheme."""
+    server = POSTGRES_URL.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"{scheme}://{server}/{database}"
+
+
+def allow_connections(database: str, allowed: bool) -> None:
+    """Open or close ``database``; closing also ends every session it has."""
+    with postgres_admin() as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(database), sql.Literal(allowed)
+            )
+        )
+        if not allowed:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (database,),
+            )
+
+
+def poll_readiness(base: str, wanted: int, seconds: float) -> tuple[int, str, bytes]:
+    """GET /health/ready until it answers ``wanted`` (or the time is up): the last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = http("GET", f"{base}/health/ready")
+        if answer[0] == wanted or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.5)
+
+
+def readiness_follows_the_database(base: str, database: str) -> list[str]:
+    """With its database unreachable the app is not ready (503); it recovers on its own."""
+    problems = []
+    allow_connections(database, allowed=False)
+    try:
+        status, content_type, body = poll_readiness(base, 503, 20)
+        if status != 503:
+            problems.append(f"database down: /health/ready answered {status}: {body[:2000]!r}")
+        else:
+            problem = json.loads(body)
+            checks = {check.get("name"): check.get("ok") for check in problem.get("checks", [])}
+            if not content_type.startswith("application/problem+json"):
+                problems.append(f"database down: 503 content-type is {content_type!r}")
+            if checks.get("database") is not False:
+                problems.append(f"database down: the 503 does not blame the database: {problem}")
+    finally:
+        allow_connections(database, allowed=True)
+    status, _, body = poll_readiness(base, 200, 30)
+    if status != 200:
+        problems.append(f"database back: /health/ready still answers {status}: {body[:2000]!r}")
+    return problems
+
+
 @contextmanager
 def server(command: list[str], cwd: Path, env: Mapping[str, str], log: Path) -> Iterator[Any]:
     """Run the server in its own process group; always kill the group afterwards."""
@@ -318,7 +419,9 @@ def crud_round_trip(base: str) -> list[str]:
 
 
 @pytest.mark.parametrize("answers", ROWS, ids=combo_id)
-def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[str, Any]) -> None:
+def test_generated_project(
+    template_repo: Path, tmp_path: Path, request: pytest.FixtureRequest, answers: dict[str, Any]
+) -> None:
     project_dir = render(
         template_repo, tmp_path / "project", {"project_name": PROJECT_NAME, **answers}
     )
@@ -344,9 +447,15 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
     assert version_info, venv_cfg
     assert version_info[1].startswith(f"{answers['python_version']}."), venv_cfg
 
+    resources = ExitStack()
+    request.addfinalizer(resources.close)
+    # The project's own tests create their databases on this server.
+    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
+    if facts.uses_postgresql:
+        make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
+
     # The project's one command, exactly as its CI calls it: ruff check, ruff format
     # --check, mypy --strict and pytest with the coverage gate.
-    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
     checked = note(run(["make", "check"], cwd=project_dir, env=make_env, timeout=900))
     if not checked.ok:
         failures.append(checked.report())
@@ -366,9 +475,13 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
             "SECRET_KEY": secrets.token_urlsafe(48),
         }
     )
+    database = ""
+    if facts.uses_postgresql:
+        database = resources.enter_context(postgres_database())
+        server_env["DATABASE_URL"] = postgres_url(facts.database_scheme, database)
+    elif facts.has_db:
+        server_env["DATABASE_URL"] = f"{facts.database_scheme}:///{project_dir / 'tests-app.db'}"
     if facts.has_db:
-        scheme = facts.database_url.split("://", 1)[0]
-        server_env["DATABASE_URL"] = f"{scheme}:///{project_dir / 'tests-app.db'}"
         migrated = note(
             run(
                 migrate_command(project_dir, answers["docker"], facts),
@@ -401,6 +514,8 @@ def test_generated_project(template_repo: Path, tmp_path: Path, answers: dict[st
                     failures.append(f"GET {probe}: status {status}: {body[:2000]!r}")
             if facts.has_db:
                 failures += crud_round_trip(base)
+            if database:
+                failures += readiness_follows_the_database(base, database)
             print(f"[{time.monotonic() - started:6.1f}s] served {base}: {shlex.join(command)}")
             if failures:
                 failures.append(f"server log:\n{log.read_text(errors='replace')[-8000:]}")

@@ -259,6 +259,7 @@ def _offered_defaults(*, queue_offered: bool = True) -> list[dict[str, object]]:
                 "framework": framework,
                 "workload": workload,
                 "concurrency": concurrency,
+                "database": decisions.default_database(kind),
                 "background_work": work,
                 "task_queue": queue,
                 "broker": decisions.CHOICES["broker"][0],
@@ -302,6 +303,7 @@ def test_recommendations_stay_within_the_offered_choices() -> None:
 
 _FINE = {
     "project_kind": "api",
+    "database": "sqlite",
     "background_work": "none",
     "framework": "fastapi",
     "concurrency": "async",
@@ -309,6 +311,10 @@ _FINE = {
     "broker": "redis",
 }
 _RULE_CASES = {
+    "postgresql_needs_fastapi_for_now": (
+        {"framework": "django", "concurrency": "sync", "database": "postgresql"},
+        "database",
+    ),
     "background_work_needs_an_offered_queue": (
         {"framework": "flask", "concurrency": "sync", "background_work": "fire_and_forget"},
         "background_work",

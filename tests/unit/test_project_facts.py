@@ -163,6 +163,27 @@ def test_database_url(concurrency: str, url: str) -> None:
     assert project.for_answers(answers(concurrency=concurrency)).database_url == url
 
 
+@pytest.mark.parametrize(
+    ("concurrency", "driver", "absent"),
+    [("async", "asyncpg", "psycopg"), ("sync", "psycopg", "asyncpg")],
+)
+def test_postgresql_gets_the_driver_of_its_concurrency(
+    concurrency: str, driver: str, absent: str
+) -> None:
+    facts = project.for_answers(answers(concurrency=concurrency, database="postgresql"))
+    assert facts.database_url == (
+        f"postgresql+{driver}://postgres:postgres@localhost:5432/acme_orders"
+    )
+    assert facts.database_scheme == f"postgresql+{driver}"
+    names = [requirement.split("[")[0].split(">")[0] for requirement in facts.dependencies]
+    assert driver in names
+    assert absent not in names
+    assert "aiosqlite" not in names
+    assert facts.on["postgresql"] == "."
+    assert facts.on["sqlite"] == ""
+    assert facts.postgres_url("db", "x", "pw") == f"postgresql+{driver}://postgres:pw@db:5432/x"
+
+
 @pytest.mark.parametrize("concurrency", ["async", "sync"])
 def test_code_fragments_match_the_concurrency(concurrency: str) -> None:
     facts = project.for_answers(answers(concurrency=concurrency))
@@ -174,7 +195,7 @@ def test_code_fragments_match_the_concurrency(concurrency: str) -> None:
     assert facts.http_client_type == ("httpx.AsyncClient" if is_async else "httpx.Client")
     assert facts.push_cleanup == ("push_async_callback" if is_async else "callback")
     assert facts.http_close == ("aclose" if is_async else "close")
-    assert facts.sqlite_scheme == ("sqlite+aiosqlite" if is_async else "sqlite")
+    assert facts.database_scheme == ("sqlite+aiosqlite" if is_async else "sqlite")
     for fragment in (facts.session_import, facts.client_import):
         compile(fragment, "<fragment>", "exec")
 
@@ -244,7 +265,9 @@ def test_dependencies_follow_the_answers(a: dict[str, Any]) -> None:
     assert ("tenacity" in runtime) == (a["project_size"] != "small")
     assert ("sqlalchemy" in runtime) == has_db
     assert ("alembic" in runtime) == has_db
-    assert ("aiosqlite" in runtime) == (has_db and is_async)
+    assert ("aiosqlite" in runtime) == (a["database"] == "sqlite" and is_async)
+    assert ("asyncpg" in runtime) == (a["database"] == "postgresql" and is_async)
+    assert ("psycopg" in runtime) == (a["database"] == "postgresql" and not is_async)
     if has_db:
         extras = {Requirement(r).name: Requirement(r).extras for r in facts.dependencies}
         assert ("asyncio" in extras["sqlalchemy"]) == is_async
