@@ -176,6 +176,7 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
         ("api", "task_queue=background_tasks", {"task_queue": "background_tasks"}),
         ("api", "workload=cpu_bound", {"workload": "cpu_bound"}),
         ("api", "database=none", {"database": "none"}),
+        ("api", "database=postgresql", {"database": "postgresql"}),
         ("fullstack", "docker=false", {"docker": False}),
         ("fullstack", "ci=gitlab", {"ci": "gitlab"}),
         ("fullstack", "database=none", {"database": "none"}),
@@ -200,6 +201,32 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
     given = {key: value for key, value in recorded.items() if not key.startswith("_")}
     fresh = render_at(template, tmp_path / "fresh", given, TEMPLATE_TAG)
     assert_same_tree(project, fresh)
+    if flip in CHECKED_AFTER_FLIP:
+        assert_checks_pass(project)
+
+
+# Flips that change the application code, not only its packaging: the updated project
+# runs its whole `make check` (against the real PostgreSQL for database=postgresql).
+CHECKED_AFTER_FLIP = {"database=postgresql", "workload=cpu_bound"}
+
+
+def assert_checks_pass(project: Path) -> None:
+    uv = tool("uv")
+    env = clean_env()
+    env["PATH"] = f"{uv.parent}{os.pathsep}{env['PATH']}"
+    env["TEST_DATABASE_URL"] = POSTGRES_TEST_URL.get(
+        yaml.safe_load((project / ANSWERS_FILE).read_text())["concurrency"], ""
+    )
+    synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
+    assert synced.ok, synced.report()
+    checked = run(["make", "check"], cwd=project, env=env, timeout=900)
+    assert checked.ok, checked.report()
+
+
+POSTGRES_TEST_URL = {
+    "async": "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+    "sync": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+}
 
 
 def test_user_edits_survive_an_update(tmp_path: Path) -> None:
@@ -248,14 +275,7 @@ def test_user_edits_survive_an_update(tmp_path: Path) -> None:
     assert "Ask #orders-team first." in readme_text
     assert "make help    # list every target" in readme_text
     assert not (project / "docs/decisions.md").exists(), "a deleted file came back"
-
-    uv = tool("uv")
-    env = clean_env()
-    env["PATH"] = f"{uv.parent}{os.pathsep}{env['PATH']}"
-    synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
-    assert synced.ok, synced.report()
-    checked = run(["make", "check"], cwd=project, env=env, timeout=900)
-    assert checked.ok, checked.report()
+    assert_checks_pass(project)
 
 
 def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) -> None:
