@@ -390,6 +390,22 @@ _WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
         "Flask handles each request synchronously in a gunicorn worker; for an async stack "
         "the questionnaire points to FastAPI."
     ),
+    ("workload", "cpu_bound", "flask"): (
+        "CPU-heavy work runs in a process pool the app factory creates, so it neither holds "
+        "the GIL the worker's request threads share nor stalls other requests (see the "
+        "primes example)."
+    ),
+    ("workload", "mixed", "flask"): (
+        "Blocking calls run on the request's own gunicorn thread (gthread workers): hashlib "
+        "and I/O release the GIL, so the worker's other threads keep answering; size "
+        "--threads for how many may block at once (see the fingerprints example)."
+    ),
+    ("database", "sqlite", "flask"): (
+        "SQLite is embedded: no server to run, ideal for development, tests and small "
+        "single-instance services. Plain SQLAlchemy 2.0 (no Flask-SQLAlchemy): the factory "
+        "creates the engine, each request gets a session through `g` that teardown closes, "
+        "and repositories and Alembic stay independent of Flask."
+    ),
     ("project_size", "small", "django"): (
         "One settings module and the apps at the root, beside manage.py: the whole site "
         "fits on a screen or two."

@@ -233,6 +233,7 @@ def parts(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[tuple[st
         ("Settings", path.get("settings", "")),
         ("Errors (RFC 9457 problem details)", path.get("errors", "")),
         ("Logging and request ids", path.get("logging", "")),
+        ("Request parsing and JSON responses (Pydantic)", path.get("validation", "")),
     ]
     routes = "views" if framework == "django" else "routes"
     for feature in ("health", "items", "compute", "notifications"):

@@ -1,16 +1,60 @@
-"""Flask: an app factory and blueprints, served by gunicorn."""
+"""Flask: an app factory and blueprints, served by gunicorn's threaded workers.
+
+The layout is the shared one (:func:`layout.build`) with two differences:
+
+* one part Flask needs and FastAPI does not: ``validation``, the Pydantic
+  boundary that parses request bodies and query strings and shapes JSON
+  responses (FastAPI does this itself from the route signatures);
+* a feature's blueprint lives in ``routes.py`` at every size (FastAPI's large
+  by-feature layout calls the module ``router.py``, after its ``APIRouter``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
 from .runtime import Runtime
 
+# Where the validation module goes, by project size (beside errors.py).
+VALIDATION_PATHS = {
+    "small": "validation.py",
+    "medium": "validation.py",
+    "large": "core/validation.py",
+}
+# Threads per gunicorn worker process: requests waiting on I/O (or on the
+# process pool) overlap inside one worker.
+GUNICORN_THREADS = 4
+# Worker processes; gunicorn reads WEB_CONCURRENCY, so operators can change it.
+WEB_CONCURRENCY = 2
+
 
 def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
-    return layout_mod.build(answers)
+    """The shared layout, with Flask's ``routes.py`` names and the ``validation`` module."""
+    base = layout_mod.build(answers)
+    root = f"{base.root}/" if base.root else ""
+    unit = "tests/unit/" if answers["project_size"] == "large" else "tests/"
+    paths = {
+        part: f"{path.removesuffix('router.py')}routes.py" if path.endswith("/router.py") else path
+        for part, path in base.path.items()
+    }
+    paths["validation"] = f"{root}{VALIDATION_PATHS[answers['project_size']]}"
+    paths["test_validation"] = f"{unit}test_validation.py"
+    packages = tuple(
+        {**package, "doc": "Integration tests: the HTTP API through Flask's test client."}
+        if package["path"] == "tests/integration/__init__.py"
+        else package
+        for package in base.packages
+    )
+    return dataclasses.replace(
+        base,
+        path=paths,
+        module={part: layout_mod._module_of(path) for part, path in paths.items() if path},
+        test_path={**base.test_path, "test_validation": paths["test_validation"]},
+        packages=packages,
+    )
 
 
 def dependencies(answers: Mapping[str, Any]) -> list[str]:
@@ -23,23 +67,54 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
+    # Flask's own test client drives the app: no HTTP client library needed.
     return ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
 
 
+def blueprints(layout: layout_mod.Layout) -> tuple[tuple[str, str], ...]:
+    """(part, alias) of every blueprint the factory registers, in registration order."""
+    return tuple(
+        (f"{feature.name}_routes", f"{feature.name}_blueprint")
+        for feature in layout.features
+        if layout.path.get(f"{feature.name}_routes")
+    )
+
+
 def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
-    factory = f"{layout.module['main']}:create_app()"
+    main = layout.module["main"]
+    factory = f"{main}:create_app()"
     has_db = answers["database"] != "none"
     copy: list[str] = []
     if answers["project_size"] != "large":
         copy.append(layout.root or "*.py")
     if has_db:
         copy += ["alembic.ini", "migrations"]
+    registered = blueprints(layout)
     return Runtime(
-        serve=("gunicorn", "--bind", "0.0.0.0:8000", factory),
-        dev_server=f"flask --app {layout.module['main']}:create_app run --debug --port 8000",
+        serve=(
+            "gunicorn",
+            "--bind",
+            "0.0.0.0:8000",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(GUNICORN_THREADS),
+            # The container runtime manages the process; no gunicornc control socket.
+            "--no-control-socket",
+            factory,
+        ),
+        dev_server=f"flask --app {main}:create_app run --debug --port 8000",
         migrate=("alembic", "upgrade", "head") if has_db else (),
         docker_copy=tuple(copy),
-        docs_path="/health/live",
+        docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),
+        database_url="sqlite:///./data/app.db" if has_db else "",
+        docs_path="/api/v1/items" if has_db else "/health/live",
         mypy_plugins=("pydantic.mypy",),
-        facts={"factory": factory},
+        facts={
+            "factory": factory,
+            "blueprints": registered,
+            "blueprint_imports": tuple(
+                (part, f"blueprint as {alias}") for part, alias in registered
+            ),
+        },
     )

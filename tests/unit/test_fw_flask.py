@@ -1,0 +1,238 @@
+"""Flask's facts: layout (with the validation module), dependencies and how it is served."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+
+from extensions import decisions, fw_flask, layout, project, versions
+from tests.support import default_answers
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template" / "{{ project.on.flask }}"
+LAYOUTS = [
+    ("small", "by_layer"),
+    *itertools.product(("medium", "large"), decisions.CHOICES["code_organization"]),
+]
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    return default_answers(framework="flask", concurrency="sync", **overrides)
+
+
+def every_flask_answer_set() -> list[dict[str, Any]]:
+    """Every Flask combination of the axes that change the tree."""
+    return [
+        answers(project_size=size, code_organization=organization, database=db, workload=load)
+        for (size, organization), db, load in itertools.product(
+            LAYOUTS, decisions.CHOICES["database"], decisions.CHOICES["workload"]
+        )
+    ]
+
+
+EVERY_SET = pytest.mark.parametrize(
+    "a",
+    every_flask_answer_set(),
+    ids=lambda a: "-".join(
+        str(a[k]) for k in ("project_size", "code_organization", "database", "workload")
+    ),
+)
+
+
+# ----------------------------------------------------------------- layout
+
+
+@pytest.mark.parametrize(
+    ("size", "validation", "module", "test"),
+    [
+        ("small", "validation.py", "validation", "tests/test_validation.py"),
+        ("medium", "app/validation.py", "app.validation", "tests/test_validation.py"),
+        (
+            "large",
+            "src/acme_orders/core/validation.py",
+            "acme_orders.core.validation",
+            "tests/unit/test_validation.py",
+        ),
+    ],
+)
+def test_the_validation_module_sits_beside_errors(
+    size: str, validation: str, module: str, test: str
+) -> None:
+    built = fw_flask.build_layout(answers(project_size=size))
+
+    assert built.path["validation"] == validation
+    assert Path(validation).parent == Path(built.path["errors"]).parent
+    assert built.module["validation"] == module
+    assert built.path["test_validation"] == test
+    assert built.test_path["test_validation"] == test
+
+
+@EVERY_SET
+def test_every_other_part_is_the_shared_layout(a: dict[str, Any]) -> None:
+    shared = layout.build(a)
+    built = fw_flask.build_layout(a)
+
+    renamed = {part: path.replace("/router.py", "/routes.py") for part, path in shared.path.items()}
+    assert {k: v for k, v in built.path.items() if "validation" not in k} == renamed
+    assert (built.root, built.package, built.features) == (
+        shared.root,
+        shared.package,
+        shared.features,
+    )
+    assert [p["path"] for p in built.packages] == [p["path"] for p in shared.packages]
+
+
+@EVERY_SET
+def test_module_names_follow_the_paths(a: dict[str, Any]) -> None:
+    built = fw_flask.build_layout(a)
+
+    for part, path in built.path.items():
+        if path:
+            module = built.module[part]
+            assert path.removeprefix("src/").removesuffix(".py") == module.replace(".", "/")
+
+
+@pytest.mark.parametrize("size", ["medium", "large"])
+def test_a_feature_keeps_its_blueprint_in_routes_py(size: str) -> None:
+    built = fw_flask.build_layout(answers(project_size=size, code_organization="by_feature"))
+
+    assert built.path["items_routes"].endswith("/items/routes.py")
+    assert built.module["items_routes"].endswith(".items.routes")
+
+
+def test_integration_tests_are_described_in_flask_terms() -> None:
+    packages = {
+        p["path"]: p["doc"] for p in fw_flask.build_layout(answers(project_size="large")).packages
+    }
+
+    assert "Flask's test client" in packages["tests/integration/__init__.py"]
+    assert "ASGI" not in " ".join(packages.values())
+
+
+@EVERY_SET
+def test_every_part_has_a_template(a: dict[str, Any]) -> None:
+    """A part the layout places is rendered by a Flask template named after it."""
+    templates = {
+        match[1]
+        for path in TEMPLATE.rglob("*.jinja")
+        if (match := re.search(r"\{\{ project\.path\.(\w+) \}\}\.jinja$", path.name))
+    }
+    placed = {part for part, path in fw_flask.build_layout(a).path.items() if path}
+
+    assert placed <= templates
+
+
+# ----------------------------------------------------------------- dependencies
+
+
+def names(requirements: list[str], table: dict[str, str]) -> set[str]:
+    return {Requirement(table[name]).name for name in requirements}
+
+
+@EVERY_SET
+def test_dependencies_name_known_versions(a: dict[str, Any]) -> None:
+    assert set(fw_flask.dependencies(a)) <= set(versions.RUNTIME)
+    assert set(fw_flask.dev_dependencies(a)) <= set(versions.DEV)
+
+
+def test_runtime_dependencies_follow_the_answers() -> None:
+    small = names(
+        fw_flask.dependencies(answers(project_size="small", database="none")), versions.RUNTIME
+    )
+    large = names(fw_flask.dependencies(answers(project_size="large")), versions.RUNTIME)
+
+    assert small == {"flask", "gunicorn", "pydantic", "pydantic-settings", "httpx", "structlog"}
+    assert large == small | {"tenacity", "sqlalchemy", "alembic"}
+    assert not {"fastapi", "uvicorn", "aiosqlite", "anyio"} & (small | large)
+
+
+def test_tests_need_no_http_client_library() -> None:
+    dev = set(fw_flask.dev_dependencies(answers()))
+
+    assert {"pytest", "pytest-cov", "mypy", "ruff", "pre-commit"} == dev
+
+
+# ----------------------------------------------------------------- runtime
+
+
+@EVERY_SET
+def test_gunicorn_serves_the_factory_on_port_8000(a: dict[str, Any]) -> None:
+    built = fw_flask.build_layout(a)
+    runtime = fw_flask.runtime(a, built)
+
+    assert runtime.serve[0] == "gunicorn"
+    assert runtime.serve[runtime.serve.index("--bind") + 1] == "0.0.0.0:8000"
+    assert runtime.serve[-1] == f"{built.module['main']}:create_app()"
+    # Threaded workers: the mixed workload's blocking calls rely on them.
+    assert runtime.serve[runtime.serve.index("--worker-class") + 1] == "gthread"
+    assert int(runtime.serve[runtime.serve.index("--threads") + 1]) > 1
+    assert (
+        runtime.dev_server
+        == f"flask --app {built.module['main']}:create_app run --debug --port 8000"
+    )
+    assert runtime.facts["factory"] == runtime.serve[-1]
+
+
+@EVERY_SET
+def test_database_facts_appear_only_with_a_database(a: dict[str, Any]) -> None:
+    runtime = fw_flask.runtime(a, fw_flask.build_layout(a))
+
+    if a["database"] == "none":
+        assert (runtime.migrate, runtime.database_url) == ((), "")
+        assert runtime.docs_path == "/health/live"
+        assert not {"alembic.ini", "migrations"} & set(runtime.docker_copy)
+    else:
+        assert runtime.migrate == ("alembic", "upgrade", "head")
+        assert runtime.database_url == "sqlite:///./data/app.db"
+        assert runtime.docs_path == "/api/v1/items"
+        assert {"alembic.ini", "migrations"} <= set(runtime.docker_copy)
+
+
+@pytest.mark.parametrize(("size", "code"), [("small", "*.py"), ("medium", "app"), ("large", None)])
+def test_the_image_copies_the_code_unless_it_is_installed(size: str, code: str | None) -> None:
+    a = answers(project_size=size, database="none")
+    runtime = fw_flask.runtime(a, fw_flask.build_layout(a))
+
+    assert runtime.docker_copy == ((code,) if code else ())
+
+
+def test_workers_are_tunable_in_the_container() -> None:
+    runtime = fw_flask.runtime(answers(), fw_flask.build_layout(answers()))
+
+    assert dict(runtime.docker_env) == {"WEB_CONCURRENCY": "2"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"database": "none"}, ["health"]),
+        ({}, ["health", "items"]),
+        ({"workload": "cpu_bound"}, ["health", "items", "compute"]),
+        ({"workload": "mixed", "database": "none"}, ["health", "compute"]),
+    ],
+)
+def test_blueprints_are_registered_per_feature(
+    overrides: dict[str, Any], expected: list[str]
+) -> None:
+    a = answers(**overrides)
+    facts = fw_flask.runtime(a, fw_flask.build_layout(a)).facts
+
+    assert facts["blueprints"] == tuple((f"{n}_routes", f"{n}_blueprint") for n in expected)
+    assert facts["blueprint_imports"] == tuple(
+        (f"{n}_routes", f"blueprint as {n}_blueprint") for n in expected
+    )
+
+
+def test_the_project_facts_use_the_flask_layout() -> None:
+    facts = project.for_answers(answers(project_size="medium", code_organization="by_feature"))
+
+    assert facts.path["validation"] == "app/validation.py"
+    assert facts.imports(*facts.fw["blueprint_imports"]) == (
+        "from app.health.routes import blueprint as health_blueprint\n"
+        "from app.items.routes import blueprint as items_blueprint"
+    )
+    assert facts.on["flask"] == "."
