@@ -134,7 +134,7 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
                 (f"{url_kind} of the database.", *where),
             )
         )
-    if database_url and framework == "fastapi":
+    if database_url and framework in {"fastapi", "flask"}:
         found += [
             EnvVar(
                 "DATABASE_POOL_SIZE",
