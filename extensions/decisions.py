@@ -142,6 +142,10 @@ def recommend_task_queue(
     return "none"
 
 
+# Longer import names push generated import lines past the formatter's line length.
+MAX_NAME_LENGTH = 40
+
+
 def validate_slug(slug: str) -> str:
     """An error message, or an empty string when the slug is fine."""
     if not SLUG_RE.match(slug):
@@ -165,6 +169,11 @@ def validate_package_name(name: str) -> str:
         return f"package_name {name!r} is a Python keyword and cannot be imported."
     if name in sys.stdlib_module_names:
         return f"package_name {name!r} would shadow the standard-library module {name!r}."
+    if len(name) > MAX_NAME_LENGTH:
+        return (
+            f"package_name {name!r} is {len(name)} characters long; keep it to "
+            f"{MAX_NAME_LENGTH} (it starts every import line of the project)."
+        )
     if name in RESERVED_PACKAGE_NAMES:
         return (
             f"package_name {name!r} would shadow a module the generated project "

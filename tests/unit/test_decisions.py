@@ -516,3 +516,9 @@ def test_a_framework_explains_its_own_concurrency(
     }
     records = {r["question"]: r for r in decisions.decision_records(answers)}
     assert phrase in records["concurrency"]["why"]
+
+
+def test_a_package_name_has_a_length_limit() -> None:
+    assert decisions.validate_package_name("a" * decisions.MAX_NAME_LENGTH) == ""
+    message = decisions.validate_package_name("a" * (decisions.MAX_NAME_LENGTH + 1))
+    assert "41 characters" in message
