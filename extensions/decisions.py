@@ -246,11 +246,11 @@ REFUSAL_RULES: tuple[Rule, ...] = (
         "framework 'fastapi' for in-process BackgroundTasks.",
     ),
     Rule(
-        "postgresql_needs_fastapi_for_now",
+        "postgresql_not_yet_for_django",
         ("framework", "database"),
-        lambda a: a["database"] == "postgresql" and a["framework"] != "fastapi",
-        "This template release offers PostgreSQL with FastAPI only; Django and Flask get it "
-        "in the next one. Choose database 'sqlite' (or framework 'fastapi').",
+        lambda a: a["database"] == "postgresql" and a["framework"] == "django",
+        "This template release offers PostgreSQL with FastAPI and Flask; Django gets it in "
+        "the next one. Choose database 'sqlite' for Django (or framework 'fastapi' or 'flask').",
     ),
     Rule(
         "flask_is_sync",

@@ -63,12 +63,25 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
         names.append("tenacity")
     if answers["database"] != "none":
         names += ["sqlalchemy", "alembic"]
+    if answers["database"] == "postgresql":
+        # Flask is sync: the psycopg 3 driver (postgresql+psycopg://).
+        names.append("psycopg")
     return names
 
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     # Flask's own test client drives the app: no HTTP client library needed.
     return ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
+
+
+def database_url(answers: Mapping[str, Any]) -> str:
+    """The development default: a file in data/, or the compose PostgreSQL on localhost."""
+    database = answers["database"]
+    if database == "sqlite":
+        return "sqlite:///./data/app.db"
+    if database == "postgresql":
+        return f"postgresql+psycopg://postgres:postgres@localhost:5432/{answers['package_name']}"
+    return ""
 
 
 def blueprints(layout: layout_mod.Layout) -> tuple[tuple[str, str], ...]:
@@ -107,7 +120,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         migrate=("alembic", "upgrade", "head") if has_db else (),
         docker_copy=tuple(copy),
         docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),
-        database_url="sqlite:///./data/app.db" if has_db else "",
+        database_url=database_url(answers),
         docs_path="/api/v1/items" if has_db else "/health/live",
         mypy_plugins=("pydantic.mypy",),
         facts={

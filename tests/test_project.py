@@ -110,6 +110,43 @@ ROWS: list[dict[str, Any]] = [
         "database": "postgresql",
         "ci": "gitlab",
     },
+    # Flask (sync only).
+    {"framework": "flask", "project_size": "small", "concurrency": "sync", **_SQLITE},
+    {
+        "framework": "flask",
+        "project_size": "medium",
+        "code_organization": "by_feature",
+        "concurrency": "sync",
+        "database": "postgresql",
+        "workload": "cpu_bound",
+    },
+    {
+        "framework": "flask",
+        "project_size": "large",
+        "code_organization": "by_layer",
+        "concurrency": "sync",
+        "database": "postgresql",
+        "workload": "mixed",
+        "python_version": "3.12",
+        "ci": "gitlab",
+    },
+    {
+        "framework": "flask",
+        "project_size": "medium",
+        "code_organization": "by_layer",
+        "concurrency": "sync",
+        **_SQLITE,
+        "workload": "mixed",
+        "docker": False,
+    },
+    {
+        "framework": "flask",
+        "project_size": "large",
+        "code_organization": "by_feature",
+        "concurrency": "sync",
+        **_SQLITE,
+        "workload": "cpu_bound",
+    },
 ]
 FOLDED = {"workload": "io_bound", "task_queue": "none", "background_work": "none"}
 ROWS = [

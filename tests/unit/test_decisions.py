@@ -311,7 +311,7 @@ _FINE = {
     "broker": "redis",
 }
 _RULE_CASES = {
-    "postgresql_needs_fastapi_for_now": (
+    "postgresql_not_yet_for_django": (
         {"framework": "django", "concurrency": "sync", "database": "postgresql"},
         "database",
     ),

@@ -150,6 +150,15 @@ def test_runtime_dependencies_follow_the_answers() -> None:
     assert not {"fastapi", "uvicorn", "aiosqlite", "anyio"} & (small | large)
 
 
+@pytest.mark.parametrize(
+    ("database", "drivers"), [("none", set()), ("sqlite", set()), ("postgresql", {"psycopg"})]
+)
+def test_postgresql_brings_the_sync_driver(database: str, drivers: set[str]) -> None:
+    required = names(fw_flask.dependencies(answers(database=database)), versions.RUNTIME)
+
+    assert required & {"psycopg", "psycopg2", "psycopg2-binary", "asyncpg"} == drivers
+
+
 def test_tests_need_no_http_client_library() -> None:
     dev = set(fw_flask.dev_dependencies(answers()))
 
@@ -187,9 +196,43 @@ def test_database_facts_appear_only_with_a_database(a: dict[str, Any]) -> None:
         assert not {"alembic.ini", "migrations"} & set(runtime.docker_copy)
     else:
         assert runtime.migrate == ("alembic", "upgrade", "head")
-        assert runtime.database_url == "sqlite:///./data/app.db"
+        assert runtime.database_url == fw_flask.database_url(a)
         assert runtime.docs_path == "/api/v1/items"
         assert {"alembic.ini", "migrations"} <= set(runtime.docker_copy)
+
+
+@pytest.mark.parametrize(
+    ("database", "url"),
+    [
+        ("none", ""),
+        ("sqlite", "sqlite:///./data/app.db"),
+        # psycopg 3, named in the scheme: a bare postgresql:// would ask for psycopg2.
+        ("postgresql", "postgresql+psycopg://postgres:postgres@localhost:5432/acme_orders"),
+    ],
+)
+def test_the_default_database_url(database: str, url: str) -> None:
+    assert fw_flask.database_url(answers(database=database)) == url
+
+
+def test_the_shared_files_see_the_psycopg_scheme() -> None:
+    facts = project.for_answers(answers(database="postgresql"))
+
+    assert facts.database_scheme == "postgresql+psycopg"
+    assert facts.uses_postgresql
+    assert facts.postgres_url("db", "acme_orders") == (
+        "postgresql+psycopg://postgres@db:5432/acme_orders"
+    )
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_each_database_has_its_own_test_fixtures(database: str) -> None:
+    """SQLite tests copy a migrated file; PostgreSQL tests create a database on a server."""
+    plugins = {
+        path.parent.name for path in TEMPLATE.rglob("{{ project.path.tests_database }}.jinja")
+    }
+
+    assert f"{{{{ project.on.{database} }}}}" in plugins
+    assert not (TEMPLATE / "{{ project.path.tests_database }}.jinja").exists()
 
 
 @pytest.mark.parametrize(("size", "code"), [("small", "*.py"), ("medium", "app"), ("large", None)])
