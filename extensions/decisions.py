@@ -46,9 +46,13 @@ RESERVED_PACKAGE_NAMES = frozenset(
         "asyncpg",
         "celery",
         "django",
+        "django_stubs_ext",
+        "dj_database_url",
+        "dotenv",
         "dramatiq",
         "fastapi",
         "flask",
+        "gunicorn",
         "httpx",
         "migrations",
         "mypy",
@@ -57,6 +61,7 @@ RESERVED_PACKAGE_NAMES = frozenset(
         "pydantic_settings",
         "pytest",
         "redis",
+        "rest_framework",
         "rq",
         "ruff",
         "sqlalchemy",
@@ -66,6 +71,7 @@ RESERVED_PACKAGE_NAMES = frozenset(
         "tenacity",
         "tests",
         "uvicorn",
+        "whitenoise",
     }
 )
 
@@ -388,8 +394,9 @@ _WHY: dict[tuple[str, str], str] = {
 # Where a framework changes why a choice fits, its own wording wins over _WHY's.
 _WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
     ("concurrency", "async", "django"): (
-        "Django runs under ASGI (uvicorn): async views await the async ORM and outbound "
-        "HTTP, and the ORM work that has no async form runs through sync_to_async."
+        "Django runs under ASGI (uvicorn): the health probes, compute endpoints and pages are "
+        "async views (the async ORM, sync_to_async where it has no async form). Django REST "
+        "Framework has no async views, so the items API runs in a worker thread."
     ),
     ("concurrency", "sync", "django"): (
         "Django runs under WSGI (gunicorn): plain views, one worker thread per in-flight "

@@ -78,7 +78,9 @@ def migration_commands(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...
     )
 
 
-def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...]:
+def env_vars(
+    answers: Mapping[str, Any], database_url: str, secret_length: int
+) -> tuple[EnvVar, ...]:
     """Every setting the generated settings module reads, in .env.example order."""
     framework = answers["framework"]
     found = [
@@ -93,12 +95,12 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
         EnvVar(
             "SECRET_KEY",
             "placeholder",
-            "required in production: at least 32 random characters",
+            f"required in production: at least {secret_length} random characters",
             "change-me",
             False,
             (
                 "Production refuses to start with this placeholder or with any value shorter",
-                "than 32 characters. Generate a real one with:",
+                f"than {secret_length} characters. Generate a real one with:",
                 '  python -c "import secrets; print(secrets.token_urlsafe(48))"',
             ),
         ),
@@ -131,7 +133,12 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
                 url_kind,
                 database_url,
                 False,
-                (f"{url_kind} of the database.", *where),
+                (
+                    "URL of the database (dj-database-url syntax)."
+                    if framework == "django"
+                    else "SQLAlchemy URL of the database.",
+                    *where,
+                ),
             )
         )
     if database_url and framework in {"fastapi", "flask"}:
@@ -180,13 +187,20 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
         ),
         EnvVar(
             "LOG_JSON",
-            "`false`",
+            "`true` in production" if framework == "django" else "`false`",
             "JSON log lines (use in production)",
             "true",
             True,
             (
-                "true: one JSON object per line, for log collectors; "
-                "false (the default): readable lines.",
+                (
+                    "true (the default in production): one JSON object per line; "
+                    "false: readable lines.",
+                )
+                if framework == "django"
+                else (
+                    "true: one JSON object per line, for log collectors; "
+                    "false (the default): readable lines.",
+                )
             ),
         ),
         EnvVar(
@@ -206,6 +220,49 @@ def env_vars(answers: Mapping[str, Any], database_url: str) -> tuple[EnvVar, ...
             ("JSON list of upstream URLs the readiness probe checks as well (default: none).",),
         ),
     ]
+    if framework == "django":
+        found += [
+            EnvVar(
+                "CSRF_TRUSTED_ORIGINS",
+                "none",
+                "comma-separated origins allowed to POST forms over HTTPS",
+                "https://orders.example.com",
+                True,
+                ("Comma-separated origins (scheme and host) trusted for form posts.",),
+            ),
+            EnvVar(
+                "SECURE_SSL_REDIRECT",
+                "`true`",
+                "production redirects plain HTTP to HTTPS (not the health probes)",
+                "false",
+                True,
+                ("Production redirects plain HTTP to HTTPS (default true).",),
+            ),
+            EnvVar(
+                "SECURE_HSTS_SECONDS",
+                "`3600`",
+                "HSTS max-age in production; raise it once HTTPS works everywhere",
+                "31536000",
+                True,
+                ("HSTS max-age in production (default 3600).",),
+            ),
+            EnvVar(
+                "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                "`true`",
+                "HSTS covers subdomains",
+                "false",
+                True,
+                ("HSTS covers subdomains (default true) ...",),
+            ),
+            EnvVar(
+                "SECURE_HSTS_PRELOAD",
+                "`true`",
+                "HSTS preload flag",
+                "false",
+                True,
+                ("... and may be preloaded by browsers (default true).",),
+            ),
+        ]
     if answers["workload"] == "cpu_bound":
         found.append(
             EnvVar(

@@ -127,7 +127,9 @@ class Project:
 
     @property
     def env_vars(self) -> tuple[docs.EnvVar, ...]:
-        return docs.env_vars(self.answers, self.runtime.database_url)
+        # Django's `check --deploy` asks for a longer secret than the other settings do.
+        secret_length = self.runtime.facts.get("secret_key_min_length", 32)
+        return docs.env_vars(self.answers, self.runtime.database_url, secret_length)
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:

@@ -29,12 +29,16 @@ class Runtime:
     docker_env: tuple[tuple[str, str], ...] = ()
     # The default DATABASE_URL (settings, .env.example); "" without a database.
     database_url: str = ""
+    # Extra Makefile targets: (name, help, command).
+    make_targets: tuple[tuple[str, str, str], ...] = ()
     # Where a browser finds the API documentation or the home page.
     docs_path: str = "/"
     # mypy plugins, extra ruff rule codes (with a comment) and pytest options.
     mypy_plugins: tuple[str, ...] = ()
     ruff_rules: tuple[tuple[str, str], ...] = ()
     ruff_immutable_calls: tuple[str, ...] = ()
+    # Paths ruff leaves alone (generated code such as Django's migrations).
+    ruff_exclude: tuple[str, ...] = ()
     pytest_options: tuple[tuple[str, str], ...] = ()  # (key, TOML value)
     coverage_omit: tuple[str, ...] = ()
     # Extra TOML tables for pyproject.toml, already formatted (e.g. [tool.django-stubs]).

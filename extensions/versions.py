@@ -50,7 +50,8 @@ DEV: dict[str, str] = {
     "pre-commit": "pre-commit>=4.7,<5",
     # Django projects
     "pytest-django": "pytest-django>=4.14,<5",
-    "django-stubs": "django-stubs>=6.1,<6.2",
+    # The extra pins mypy to the versions these stubs support (6.1.x: mypy < 2.5).
+    "django-stubs": "django-stubs[compatible-mypy]>=6.1,<6.2",
     "djangorestframework-stubs": "djangorestframework-stubs>=3.18,<3.19",
 }
 

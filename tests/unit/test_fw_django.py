@@ -1,0 +1,483 @@
+"""Django's facts: the layout (apps, split settings), dependencies and how it is served."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+
+from extensions import decisions, fw_django, project, versions
+from tests.support import default_answers
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template" / "{{ project.on.django }}"
+PACKAGE = "acme_orders"
+LAYOUTS = [
+    ("small", "by_layer"),
+    *itertools.product(("medium", "large"), decisions.CHOICES["code_organization"]),
+]
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    return default_answers(**{"framework": "django", "project_kind": "fullstack", **overrides})
+
+
+def every_django_answer_set() -> list[dict[str, Any]]:
+    """Every Django combination of the axes that change the tree."""
+    return [
+        answers(
+            project_kind=kind,
+            concurrency=concurrency,
+            project_size=size,
+            code_organization=organization,
+            database=db,
+            workload=load,
+        )
+        for kind, concurrency, (size, organization), db, load in itertools.product(
+            ("fullstack", "api"),
+            decisions.CHOICES["concurrency"],
+            LAYOUTS,
+            ("none", "sqlite"),
+            decisions.CHOICES["workload"],
+        )
+    ]
+
+
+EVERY_SET = pytest.mark.parametrize(
+    "a",
+    every_django_answer_set(),
+    ids=lambda a: "-".join(
+        str(a[k])
+        for k in (
+            "project_kind",
+            "concurrency",
+            "project_size",
+            "code_organization",
+            "database",
+            "workload",
+        )
+    ),
+)
+
+
+# ----------------------------------------------------------------- where things go
+
+CONFIG = {"small": "config", "medium": "config", "large": f"src/{PACKAGE}/config"}
+CORE = {"small": "core", "medium": "app/core", "large": f"src/{PACKAGE}/core"}
+
+ITEMS = {
+    ("small", "by_layer"): {
+        "routes": "items/api.py",
+        "service": "items/services.py",
+        "selectors": "items/selectors.py",
+        "models": "items/models.py",
+        "serializers": "items/serializers.py",
+        "views": "items/views.py",
+        "urls": "items/urls.py",
+        "apps": "items/apps.py",
+        "admin": "items/admin.py",
+        "migration": "items/migrations/0001_initial.py",
+    },
+    ("medium", "by_feature"): {
+        "routes": "app/items/api.py",
+        "service": "app/items/services.py",
+        "selectors": "app/items/selectors.py",
+        "models": "app/items/models.py",
+        "serializers": "app/items/serializers.py",
+        "views": "app/items/views.py",
+        "urls": "app/items/urls.py",
+        "apps": "app/items/apps.py",
+        "admin": "app/items/admin.py",
+        "migration": "app/items/migrations/0001_initial.py",
+    },
+    ("medium", "by_layer"): {
+        "routes": "app/api/items.py",
+        "service": "app/services/items.py",
+        "selectors": "app/selectors/items.py",
+        "models": "app/models/items.py",
+        "serializers": "app/serializers/items.py",
+        "views": "app/views/items.py",
+        "urls": "",
+        "apps": "",
+        "admin": "app/admin.py",
+        "migration": "app/migrations/0001_initial.py",
+    },
+    ("large", "by_feature"): {
+        "routes": f"src/{PACKAGE}/items/api.py",
+        "service": f"src/{PACKAGE}/items/services.py",
+        "selectors": f"src/{PACKAGE}/items/selectors.py",
+        "models": f"src/{PACKAGE}/items/models.py",
+        "serializers": f"src/{PACKAGE}/items/serializers.py",
+        "views": f"src/{PACKAGE}/items/views.py",
+        "urls": f"src/{PACKAGE}/items/urls.py",
+        "apps": f"src/{PACKAGE}/items/apps.py",
+        "admin": f"src/{PACKAGE}/items/admin.py",
+        "migration": f"src/{PACKAGE}/items/migrations/0001_initial.py",
+    },
+    ("large", "by_layer"): {
+        "routes": f"src/{PACKAGE}/api/items.py",
+        "service": f"src/{PACKAGE}/services/items.py",
+        "selectors": f"src/{PACKAGE}/selectors/items.py",
+        "models": f"src/{PACKAGE}/models/items.py",
+        "serializers": f"src/{PACKAGE}/serializers/items.py",
+        "views": f"src/{PACKAGE}/views/items.py",
+        "urls": "",
+        "apps": "",
+        "admin": f"src/{PACKAGE}/admin.py",
+        "migration": f"src/{PACKAGE}/migrations/0001_initial.py",
+    },
+}
+
+
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_config_and_core(size: str, organization: str) -> None:
+    built = fw_django.build_layout(answers(project_size=size, code_organization=organization))
+    config, core = CONFIG[size], CORE[size]
+
+    assert built.path["manage"] == "manage.py"
+    assert built.path["main"] == f"{config}/urls.py"
+    assert built.path["environment"] == f"{config}/environment.py"
+    for name, part in (("base", "settings"), ("dev", "settings_dev"), ("prod", "settings_prod")):
+        assert built.path[part] == f"{config}/settings/{name}.py"
+    assert built.path["settings_test"] == f"{config}/settings/test.py"
+    for part in ("errors", "logging", "http", "rest"):
+        assert built.path[part] == f"{core}/{part}.py"
+
+
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_items_parts(size: str, organization: str) -> None:
+    built = fw_django.build_layout(answers(project_size=size, code_organization=organization))
+
+    for layer, path in ITEMS[(size, organization)].items():
+        assert built.path[f"items_{layer}"] == path, layer
+
+
+@pytest.mark.parametrize(
+    ("size", "organization", "app", "apps"),
+    [
+        ("small", "by_layer", "", ("health", "items", "compute")),
+        ("medium", "by_feature", "", ("app.health", "app.items", "app.compute")),
+        ("medium", "by_layer", "app/apps.py", ("app",)),
+        (
+            "large",
+            "by_feature",
+            "",
+            tuple(f"{PACKAGE}.{n}" for n in ("health", "items", "compute")),
+        ),
+        ("large", "by_layer", f"src/{PACKAGE}/apps.py", (PACKAGE,)),
+    ],
+)
+def test_django_apps(size: str, organization: str, app: str, apps: tuple[str, ...]) -> None:
+    """By feature, every feature is an app; by layer, the package is the one app."""
+    a = answers(project_size=size, code_organization=organization, workload="mixed")
+    built = fw_django.build_layout(a)
+    facts = fw_django.runtime(a, built).facts
+
+    assert built.path["app_config"] == app
+    assert facts["installed_apps"] == apps
+    if app:
+        assert built.path["models_init"] == app.replace("apps.py", "models/__init__.py")
+        assert facts["items_app_label"] == apps[0].rsplit(".", 1)[-1]
+        assert not built.path["items_apps"]
+    else:
+        assert facts["items_app_label"] == "items"
+        for feature in ("health", "items", "compute"):
+            assert built.path[f"{feature}_apps"].endswith(f"{feature}/apps.py")
+
+
+def test_a_by_layer_models_package_imports_its_models() -> None:
+    built = fw_django.build_layout(answers(code_organization="by_layer"))
+
+    assert built.path["models_init"] == "app/models/__init__.py"
+    # Rendered from its own template, not the docstring-only package file.
+    assert "app/models/__init__.py" not in [p["path"] for p in built.packages]
+
+
+def test_small_ignores_code_organization() -> None:
+    by_layer = fw_django.build_layout(answers(project_size="small", code_organization="by_layer"))
+    by_feature = fw_django.build_layout(
+        answers(project_size="small", code_organization="by_feature")
+    )
+
+    assert by_layer == by_feature
+
+
+@pytest.mark.parametrize(
+    ("size", "root", "package"),
+    [("small", "", ""), ("medium", "app", "app"), ("large", f"src/{PACKAGE}", PACKAGE)],
+)
+def test_root_and_package(size: str, root: str, package: str) -> None:
+    built = fw_django.build_layout(answers(project_size=size))
+
+    assert (built.root, built.package) == (root, package)
+    assert built.source_dirs == ((root,) if root else ())
+
+
+@pytest.mark.parametrize(
+    ("size", "tests"),
+    [
+        (
+            "medium",
+            {
+                "test_health_api": "tests/test_health_api.py",
+                "test_items_service": "tests/test_items_service.py",
+                "test_items_pages": "tests/test_items_pages.py",
+                "test_settings": "tests/test_settings.py",
+                "test_migrations": "tests/test_migrations.py",
+                "test_e2e": "",
+            },
+        ),
+        (
+            "large",
+            {
+                "test_health_api": "tests/integration/test_health_api.py",
+                "test_items_service": "tests/unit/test_items_service.py",
+                "test_items_pages": "tests/integration/test_items_pages.py",
+                "test_settings": "tests/unit/test_settings.py",
+                "test_migrations": "tests/integration/test_migrations.py",
+                "test_e2e": "tests/e2e/test_items_journey.py",
+            },
+        ),
+    ],
+)
+def test_test_paths(size: str, tests: dict[str, str]) -> None:
+    built = fw_django.build_layout(answers(project_size=size))
+
+    for part, path in tests.items():
+        assert built.path[part] == built.test_path[part] == path, part
+
+
+# ----------------------------------------------------------------- invariants
+
+
+@EVERY_SET
+def test_no_two_parts_share_a_path(a: dict[str, Any]) -> None:
+    used = [path for path in fw_django.build_layout(a).path.values() if path]
+
+    assert sorted({path for path in used if used.count(path) > 1}) == []
+
+
+@EVERY_SET
+def test_module_names_follow_the_paths(a: dict[str, Any]) -> None:
+    built = fw_django.build_layout(a)
+
+    for part, path in built.path.items():
+        if path.endswith(".py") and "/migrations/" not in path:
+            module = built.module[part]
+            assert all(name.isidentifier() for name in module.split(".")), module
+            expected = path.removeprefix("src/").removesuffix(".py").removesuffix("/__init__")
+            assert expected == module.replace(".", "/")
+            if built.package and part not in built.test_path and part != "manage":
+                assert module.startswith(f"{built.package}.") or module.startswith("config.")
+    assert not any(built.path[part] == "" for part in built.module)
+
+
+@EVERY_SET
+def test_every_package_folder_gets_an_init(a: dict[str, Any]) -> None:
+    built = fw_django.build_layout(a)
+    inits = {init["path"] for init in built.packages}
+    if built.path["models_init"]:
+        inits.add(built.path["models_init"])
+    needed = set()
+    for path in built.path.values():
+        if not path.endswith(".py"):
+            continue
+        folder = path.rpartition("/")[0]
+        while folder and folder != "src":
+            needed.add(f"{folder}/__init__.py")
+            folder = folder.rpartition("/")[0]
+
+    assert inits == needed
+    assert all(init["doc"].strip() and '"""' not in init["doc"] for init in built.packages)
+    assert "src/__init__.py" not in inits
+
+
+@EVERY_SET
+def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
+    built = fw_django.build_layout(a)
+    has_db = a["database"] != "none"
+    pages = has_db and a["project_kind"] == "fullstack"
+
+    assert [f.name for f in built.features] == [
+        name
+        for name, on in (
+            ("health", True),
+            ("items", has_db),
+            ("compute", a["workload"] != "io_bound"),
+        )
+        if on
+    ]
+    for part in ("items_models", "items_admin", "items_migration", "rest", "test_migrations"):
+        assert bool(built.path[part]) == has_db, part
+    for part in ("items_views", "template_item_list", "test_items_pages"):
+        assert bool(built.path[part]) == pages, part
+    for part in ("compute_routes", "compute_service", "compute_forms", "test_compute_api"):
+        assert bool(built.path[part]) == (a["workload"] != "io_bound"), part
+    assert bool(built.path["asgi"]) == (a["concurrency"] == "async") != bool(built.path["wsgi"])
+
+
+@EVERY_SET
+def test_every_part_has_a_template(a: dict[str, Any]) -> None:
+    """A part the layout places is rendered by a Django template named after it."""
+    templates = {
+        match[1]
+        for path in TEMPLATE.rglob("*")
+        if (match := re.search(r"^\{\{ project\.path\.(\w+) \}\}(\.jinja)?$", path.name))
+    }
+    placed = {part for part, path in fw_django.build_layout(a).path.items() if path}
+
+    assert placed <= templates
+
+
+# ----------------------------------------------------------------- dependencies
+
+
+def names(requirements: list[str], table: dict[str, str]) -> set[str]:
+    return {Requirement(table[name]).name for name in requirements}
+
+
+@EVERY_SET
+def test_dependencies_name_known_versions(a: dict[str, Any]) -> None:
+    assert set(fw_django.dependencies(a)) <= set(versions.RUNTIME)
+    assert set(fw_django.dev_dependencies(a)) <= set(versions.DEV)
+
+
+def test_runtime_dependencies_follow_the_answers() -> None:
+    small = names(
+        fw_django.dependencies(answers(project_size="small", database="none", concurrency="sync")),
+        versions.RUNTIME,
+    )
+    large = names(
+        fw_django.dependencies(answers(project_size="large", concurrency="async")),
+        versions.RUNTIME,
+    )
+
+    assert small == {"django", "whitenoise", "structlog", "python-dotenv", "httpx", "gunicorn"}
+    assert large == (small - {"gunicorn"}) | {
+        "djangorestframework",
+        "dj-database-url",
+        "django-stubs-ext",
+        "tenacity",
+        "uvicorn",
+    }
+    assert not {"fastapi", "sqlalchemy", "alembic", "pydantic"} & (small | large)
+
+
+def test_dev_dependencies_follow_the_answers() -> None:
+    sync = set(fw_django.dev_dependencies(answers(database="none", concurrency="sync")))
+    full = set(fw_django.dev_dependencies(answers(concurrency="async")))
+
+    assert sync == {
+        "pytest",
+        "pytest-cov",
+        "pytest-django",
+        "mypy",
+        "django-stubs",
+        "ruff",
+        "pre-commit",
+    }
+    assert full == sync | {"djangorestframework-stubs", "pytest-asyncio"}
+
+
+def test_the_stubs_match_the_framework_versions() -> None:
+    """django-stubs X.Y types Django X.Y; the DRF stubs follow DRF the same way."""
+    for framework, stubs in (
+        ("django", "django-stubs"),
+        ("djangorestframework", "djangorestframework-stubs"),
+    ):
+        assert str(Requirement(versions.RUNTIME[framework]).specifier) == str(
+            Requirement(versions.DEV[stubs]).specifier
+        )
+    assert str(Requirement(versions.RUNTIME["django-stubs-ext"]).specifier) == str(
+        Requirement(versions.DEV["django-stubs"]).specifier
+    )
+
+
+# ----------------------------------------------------------------- runtime
+
+
+@EVERY_SET
+def test_the_server_listens_on_port_8000(a: dict[str, Any]) -> None:
+    built = fw_django.build_layout(a)
+    runtime = fw_django.runtime(a, built)
+    config = runtime.facts["config"]
+
+    if a["concurrency"] == "async":
+        assert runtime.serve[:2] == ("uvicorn", f"{config}.asgi:application")
+        assert runtime.serve[runtime.serve.index("--port") + 1] == "8000"
+        assert runtime.dev_server == f"uvicorn {config}.asgi:application --reload"
+    else:
+        assert runtime.serve[:2] == ("gunicorn", f"{config}.wsgi")
+        assert runtime.serve[runtime.serve.index("--bind") + 1] == "0.0.0.0:8000"
+        assert runtime.serve[runtime.serve.index("--worker-class") + 1] == "gthread"
+        assert runtime.dev_server == "python manage.py runserver"
+    assert config == built.module["main"].removesuffix(".urls")
+    assert dict(runtime.docker_env) == {"WEB_CONCURRENCY": "2"}
+
+
+@EVERY_SET
+def test_database_facts_appear_only_with_a_database(a: dict[str, Any]) -> None:
+    runtime = fw_django.runtime(a, fw_django.build_layout(a))
+
+    if a["database"] == "none":
+        assert (runtime.migrate, runtime.database_url) == ((), "")
+        assert runtime.mypy_plugins == ("mypy_django_plugin.main",)
+        assert runtime.docs_path == "/health/live"
+    else:
+        assert runtime.migrate == ("python", "manage.py", "migrate", "--noinput")
+        assert runtime.database_url == "sqlite:///./data/app.db"
+        assert runtime.mypy_plugins == ("mypy_django_plugin.main", "mypy_drf_plugin.main")
+        assert runtime.docs_path == ("/" if a["project_kind"] == "fullstack" else "/api/v1/items")
+
+
+@pytest.mark.parametrize(
+    ("size", "organization", "copied"),
+    [
+        ("small", "by_layer", ("manage.py", "config", "core", "health", "items", "compute")),
+        ("medium", "by_feature", ("manage.py", "config", "app")),
+        ("large", "by_layer", ("manage.py",)),
+    ],
+)
+def test_the_image_copies_what_is_not_installed(
+    size: str, organization: str, copied: tuple[str, ...]
+) -> None:
+    a = answers(project_size=size, code_organization=organization, workload="cpu_bound")
+    runtime = fw_django.runtime(a, fw_django.build_layout(a))
+
+    assert runtime.docker_copy == copied
+    assert runtime.docker_prepare == ("python manage.py collectstatic --noinput",)
+
+
+@pytest.mark.parametrize(
+    ("size", "settings"),
+    [("small", "config.settings.test"), ("large", f"{PACKAGE}.config.settings.test")],
+)
+def test_tools_use_the_test_settings(size: str, settings: str) -> None:
+    a = answers(project_size=size, concurrency="sync")
+    runtime = fw_django.runtime(a, fw_django.build_layout(a))
+
+    assert dict(runtime.pytest_options) == {"DJANGO_SETTINGS_MODULE": f'"{settings}"'}
+    assert runtime.tool_tables == f'[tool.django-stubs]\ndjango_settings_module = "{settings}"'
+    assert ("DJ", "flake8-django") in runtime.ruff_rules
+    assert runtime.coverage_omit == ("*/migrations/*",)
+
+
+def test_async_tests_run_under_pytest_asyncio() -> None:
+    a = answers(concurrency="async")
+    options = dict(fw_django.runtime(a, fw_django.build_layout(a)).pytest_options)
+
+    assert options["asyncio_mode"] == '"auto"'
+
+
+def test_the_project_facts_use_the_django_layout() -> None:
+    facts = project.for_answers(answers(project_size="medium", code_organization="by_feature"))
+
+    assert facts.path["items_selectors"] == "app/items/selectors.py"
+    assert facts.imports(("items_selectors", "item_list"), ("environment", "x")) == (
+        "from app.items.selectors import item_list\nfrom config.environment import x"
+    )
+    assert facts.fw["settings_module"] == "config.settings"
+    assert facts.on["django"] == "."
