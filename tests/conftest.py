@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: the temporary template repository renders read."""
+"""Fixtures shared by every tier, and the summary lines the issue asks the output to state."""
 
 from __future__ import annotations
 
@@ -6,12 +6,49 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import make_template_repo, render_combinations
+from extensions import combinations
+from tests.support import make_template_repo
+
+# Test functions whose passing parametrizations the summary counts, and how it names them.
+SUMMARY_LINES: tuple[tuple[str, str], ...] = (
+    ("tests/test_render.py::test_combination[", "valid combinations rendered and checked"),
+    ("tests/test_project.py::test_generated_project[", "pairwise projects installed and tested"),
+    ("tests/test_questionnaire.py::test_refusal_rule[", "refusal rules tested"),
+)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """Say how much of the questionnaire the render tier covers."""
-    return [f"render tier: {len(render_combinations())} combinations"]
+    """Say how much of the questionnaire the tiers cover."""
+    return [f"combinations: {combinations.summary()}"]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """State how many combinations, projects and refusal rules were checked and passed."""
+
+    def nodeids(*categories: str) -> set[str]:
+        return {
+            getattr(report, "nodeid", "")
+            for category in categories
+            for report in terminalreporter.stats.get(category, [])
+        }
+
+    # "passed" holds passing calls; a failing setup or teardown lands in "error".
+    passed = nodeids("passed") - nodeids("failed", "error")
+    ran = nodeids("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+    lines = []
+    for prefix, phrase in SUMMARY_LINES:
+        total = {nodeid for nodeid in ran if nodeid.startswith(prefix)}
+        good = {nodeid for nodeid in passed if nodeid.startswith(prefix)}
+        if not total:
+            continue
+        if good == total:
+            lines.append(f"{len(good)} {phrase}")
+        else:
+            lines.append(f"{len(good)} of {len(total)} {phrase} ({len(total - good)} did not pass)")
+    if lines:
+        terminalreporter.write_sep("=", "coverage of the questionnaire")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -7,22 +7,32 @@ fresh repository with one commit and one tag, and every render reads that.
 
 from __future__ import annotations
 
-import itertools
+import atexit
+import copy
+import functools
 import os
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import copier
+import copier._main
+import copier._template
+import jinja2
 import yaml
 
-from extensions import decisions, project
+from extensions import combinations, project
+
+# libyaml's loader where PyYAML has it: the render tier parses thousands of files.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -141,6 +151,19 @@ def run(
     return Outcome(argv, cwd, process.returncode, stdout, stderr)
 
 
+# Set to "1" by the template's weekly CI run: generated projects then resolve the
+# newest versions their constraints allow, past any lock and any cached index page.
+UPGRADE_DEPENDENCIES = os.environ.get("TEMPLATE_UPGRADE_DEPENDENCIES") == "1"
+
+
+def uv_sync_command(uv: Path, python: str | os.PathLike[str]) -> list[str]:
+    """``uv sync`` for a generated project (``--upgrade --refresh`` on the weekly run)."""
+    cmd = [str(uv), "sync", "--python", str(python)]
+    if UPGRADE_DEPENDENCIES:
+        cmd += ["--upgrade", "--refresh"]
+    return cmd
+
+
 def tool(name: str) -> Path:
     """An executable of the template's dev environment (ruff, hadolint, uv, ...)."""
     beside = VENV_BIN / name
@@ -182,9 +205,14 @@ def _git(*args: str, cwd: Path) -> None:
     )
 
 
-def make_template_repo(destination: Path) -> Path:
-    """Copy the working tree into a fresh git repository with one commit, tagged."""
+def make_template_repo(destination: Path, edit: Callable[[Path], None] | None = None) -> Path:
+    """Copy the working tree into a fresh git repository with one commit, tagged.
+
+    ``edit``, when given, changes the copy before it is committed.
+    """
     shutil.copytree(REPO_ROOT, destination, ignore=_COPY_IGNORE, symlinks=True)
+    if edit is not None:
+        edit(destination)
     _git("init", "--quiet", "--initial-branch=main", cwd=destination)
     _git("add", "--all", cwd=destination)
     _git("commit", "--quiet", "--no-verify", "--message", "Template under test", cwd=destination)
@@ -206,14 +234,139 @@ def render(template: Path, destination: Path, answers: Mapping[str, Any]) -> Pat
     return destination
 
 
+# What fast_render keeps between renders of one process (see there).
+_CLONES: dict[tuple[str, str], str] = {}
+_COMPILED: dict[tuple[Any, ...], Any] = {}
+_CONFIGS: dict[tuple[Any, ...], Any] = {}
+
+
+def _environment_key(env: jinja2.Environment) -> tuple[Any, ...]:
+    """Everything about a Jinja environment that shapes the code it compiles a template to."""
+    return (
+        type(env),
+        tuple(sorted(env.extensions)),
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.autoescape,
+        env.is_async,
+        env.undefined,
+        frozenset(env.filters),
+        frozenset(env.tests),
+    )
+
+
+@contextmanager
+def _render_shortcuts() -> Iterator[None]:
+    """Skip the work Copier repeats identically for every render of the same template.
+
+    Copier clones the template for every render, builds a new Jinja environment
+    (so every file and every path part is compiled again: two thirds of a
+    render) and, for every file it writes, runs ``git config core.fileMode`` in
+    the destination to learn whether the git index needs the executable bit (it
+    never does here: the destination is no git repository). While this is
+    active, the first clone of a (url, ref) is handed out again (the template
+    repository must not change meanwhile), copier.yml is parsed once, Jinja's
+    compiled code is reused for the same source in an identically configured
+    environment (the extensions' ``preprocess`` still runs, as Copier's
+    ``yield`` tag relies on it), and the probe is skipped. Outside it Copier
+    and Jinja run unpatched.
+    """
+    real_clone = copier._template.clone
+    real_probe = copier._main.Worker._sync_git_index_executable_bit
+    real_compile = jinja2.Environment.compile
+    real_config = copier._template.load_template_config
+
+    def clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        del location  # Copier's own temporary directory stays empty, and is removed
+        key = (url, ref)
+        if key not in _CLONES:
+            keep = Path(tempfile.mkdtemp(prefix="template-clone-"))
+            atexit.register(shutil.rmtree, keep, ignore_errors=True)
+            _CLONES[key] = real_clone(url, ref, str(keep))
+        return _CLONES[key]
+
+    def no_probe(self: Any, dst_relpath: Path, src_mode: int) -> None:
+        del self, dst_relpath, src_mode
+
+    def compile_once(
+        self: jinja2.Environment,
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if not isinstance(source, str):  # an already parsed template
+            return real_compile(self, source, name, filename, raw, defer_init)
+        key = (_environment_key(self), source, name, filename, raw, defer_init)
+        if key not in _COMPILED:
+            _COMPILED[key] = real_compile(self, source, name, filename, raw, defer_init)
+        else:
+            self.preprocess(source, name, filename)
+        return _COMPILED[key]
+
+    def load_config_once(conf_path: Path, quiet: bool = False) -> Any:
+        stat = conf_path.stat()
+        key = (str(conf_path), stat.st_mtime_ns, stat.st_size, quiet)
+        if key not in _CONFIGS:
+            _CONFIGS[key] = real_config(conf_path, quiet)
+        return copy.deepcopy(_CONFIGS[key])
+
+    copier._template.clone = clone  # type: ignore[assignment]
+    copier._template.load_template_config = load_config_once
+    copier._main.Worker._sync_git_index_executable_bit = no_probe  # type: ignore[method-assign]
+    jinja2.Environment.compile = compile_once  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        copier._template.clone = real_clone
+        copier._template.load_template_config = real_config
+        copier._main.Worker._sync_git_index_executable_bit = real_probe  # type: ignore[method-assign]
+        jinja2.Environment.compile = real_compile  # type: ignore[method-assign]
+
+
+def fast_render(template: Path, destination: Path, answers: Mapping[str, Any]) -> Path:
+    """:func:`render` without Copier's repeated work (the render tier's way; see above).
+
+    ``template`` must not gain commits while the process runs.
+    tests/test_render.py checks that the output is byte-for-byte :func:`render`'s
+    on every row of the covering array. Falls back to :func:`render` if
+    Copier's internals moved.
+    """
+    if not (
+        hasattr(copier._template, "clone")
+        and hasattr(copier._template, "load_template_config")
+        and hasattr(copier._main.Worker, "_sync_git_index_executable_bit")
+    ):
+        return render(template, destination, answers)
+    with _render_shortcuts():
+        return render(template, destination, answers)
+
+
+@functools.cache
+def _copier_yml() -> dict[str, Any]:
+    return yaml.load((REPO_ROOT / "copier.yml").read_text(), Loader=SafeLoader)  # noqa: S506
+
+
 def read_facts(project_dir: Path) -> tuple[dict[str, Any], Any]:
     """The recorded answers of a rendered project, and the ``project`` facts it rendered with.
 
     Questions Copier did not ask (``when`` false) are not recorded; their
     default applied, so it is read from copier.yml.
     """
-    recorded = yaml.safe_load((project_dir / ANSWERS_FILE).read_text())
-    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    recorded = yaml.load((project_dir / ANSWERS_FILE).read_text(), Loader=SafeLoader)  # noqa: S506
+    questions = _copier_yml()
     answers = dict(recorded)
     for key in project.ANSWER_KEYS:
         if key not in answers:
@@ -252,58 +405,14 @@ def template_internals(project: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- combinations
 
-# The axes that change the rendered tree, multiplied out in the render tier.
-TREE_AXES: tuple[str, ...] = (
-    "framework",
-    "project_size",
-    "code_organization",
-    "concurrency",
-    "database",
-    "task_queue",
-    "workload",
-)
-# Axes that change single files only: cycled through the combinations, not multiplied.
-FOLDED_AXES: dict[str, tuple[Any, ...]] = {
-    "docker": (True, False),
-    "ci": decisions.CHOICES["ci"],
-    "python_version": decisions.CHOICES["python_version"],
-}
-
-
-def background_work_for(task_queue: str) -> str:
-    """The background_work answer a user choosing ``task_queue`` gives."""
-    return {"background_tasks": "fire_and_forget"}.get(task_queue, "none")
+# The enumeration itself lives in extensions/combinations.py; these names keep
+# the tiers' imports short.
+combo_id = combinations.row_id
 
 
 def refused(answers: Mapping[str, Any]) -> list[str]:
-    """The refusals a combination meets (the axes no combination varies get defaults)."""
-    full = {"broker": decisions.CHOICES["broker"][0], **answers}
-    return decisions.refusals(full)
-
-
-def render_combinations() -> list[dict[str, Any]]:
-    """Every valid combination of the tree axes, each with one folded-axis triple.
-
-    Small projects have no ``code_organization`` question. The folded triples
-    rotate by one per round so that each one meets different tree values.
-    """
-    core: list[dict[str, Any]] = []
-    for values in itertools.product(*(decisions.CHOICES[axis] for axis in TREE_AXES)):
-        combo = dict(zip(TREE_AXES, values, strict=True))
-        if combo["project_size"] == "small":
-            if combo["code_organization"] != decisions.CHOICES["code_organization"][0]:
-                continue
-            del combo["code_organization"]
-        combo["background_work"] = background_work_for(combo["task_queue"])
-        if refused(combo):
-            continue
-        core.append(combo)
-    triples = list(itertools.product(*FOLDED_AXES.values()))
-    combos = []
-    for index, combo in enumerate(core):
-        triple = triples[(index + index // len(triples)) % len(triples)]
-        combos.append({**combo, **dict(zip(FOLDED_AXES, triple, strict=True))})
-    return combos
+    """The refusals a combination meets (derived and unasked answers get their defaults)."""
+    return combinations.refusals(answers)
 
 
 def default_answers(**overrides: Any) -> dict[str, Any]:
@@ -329,12 +438,3 @@ def default_answers(**overrides: Any) -> dict[str, Any]:
         "ci": "github",
         **overrides,
     }
-
-
-def combo_id(answers: Mapping[str, Any]) -> str:
-    """A readable test id: the tree values, then docker/ci/python."""
-    parts = [str(answers[axis]) for axis in TREE_AXES if axis in answers]
-    parts.append("docker" if answers.get("docker", True) else "nodocker")
-    parts.append(f"ci-{answers.get('ci', 'github')}")
-    parts.append(f"py{answers.get('python_version', '3.13')}")
-    return "-".join(parts)

@@ -33,6 +33,7 @@ import pytest
 import yaml
 from psycopg import sql
 
+from extensions import combinations
 from tests.support import (
     PROJECT_NAME,
     Outcome,
@@ -40,179 +41,17 @@ from tests.support import (
     combo_id,
     interpreter,
     read_facts,
-    refused,
     render,
     run,
     tool,
+    uv_sync_command,
 )
 
 pytestmark = pytest.mark.project
 
-_SQLITE = {"database": "sqlite"}
-# A covering set (the issue's list): every size x concurrency with SQLite by layer,
-# by feature once per package layout, and small without a database; cpu_bound,
-# mixed, background tasks, Python 3.12, docker off and every CI are folded in.
-ROWS: list[dict[str, Any]] = [
-    {"project_size": "small", "concurrency": "async", **_SQLITE},
-    {
-        "project_size": "small",
-        "concurrency": "sync",
-        **_SQLITE,
-        "python_version": "3.12",
-        "docker": False,
-        "ci": "gitlab",
-    },
-    {"project_size": "medium", "code_organization": "by_layer", "concurrency": "async", **_SQLITE},
-    {
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "concurrency": "sync",
-        **_SQLITE,
-        "workload": "cpu_bound",
-    },
-    {
-        "project_size": "large",
-        "code_organization": "by_layer",
-        "concurrency": "async",
-        **_SQLITE,
-        "workload": "mixed",
-        "python_version": "3.12",
-    },
-    {"project_size": "large", "code_organization": "by_layer", "concurrency": "sync", **_SQLITE},
-    {
-        "project_size": "medium",
-        "code_organization": "by_feature",
-        "concurrency": "async",
-        **_SQLITE,
-        "task_queue": "background_tasks",
-        "background_work": "fire_and_forget",
-    },
-    {
-        "project_size": "large",
-        "code_organization": "by_feature",
-        "concurrency": "sync",
-        **_SQLITE,
-        "python_version": "3.12",
-        "ci": "none",
-    },
-    {"project_size": "small", "concurrency": "async", "database": "none"},
-    # PostgreSQL, against the real server: async (asyncpg) and sync (psycopg 3).
-    {
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "concurrency": "async",
-        "database": "postgresql",
-    },
-    {
-        "project_size": "large",
-        "code_organization": "by_feature",
-        "concurrency": "sync",
-        "database": "postgresql",
-        "ci": "gitlab",
-    },
-    # Django: WSGI (sync) and ASGI (async), full-stack (pages) and API-only.
-    {
-        "framework": "django",
-        "project_kind": "fullstack",
-        "project_size": "small",
-        "concurrency": "sync",
-        **_SQLITE,
-    },
-    {
-        "framework": "django",
-        "project_kind": "fullstack",
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "concurrency": "sync",
-        **_SQLITE,
-        "workload": "cpu_bound",
-    },
-    {
-        "framework": "django",
-        "project_kind": "fullstack",
-        "project_size": "medium",
-        "code_organization": "by_feature",
-        "concurrency": "async",
-        **_SQLITE,
-        "ci": "gitlab",
-    },
-    {
-        "framework": "django",
-        "project_kind": "fullstack",
-        "project_size": "large",
-        "code_organization": "by_layer",
-        "concurrency": "async",
-        **_SQLITE,
-        "workload": "mixed",
-        "python_version": "3.12",
-    },
-    {
-        "framework": "django",
-        "project_size": "large",
-        "code_organization": "by_feature",
-        "concurrency": "sync",
-        **_SQLITE,
-        "workload": "cpu_bound",
-        "docker": False,
-    },
-    {
-        "framework": "django",
-        "project_kind": "fullstack",
-        "project_size": "small",
-        "concurrency": "async",
-        "database": "none",
-        "workload": "cpu_bound",
-    },
-    # Flask (sync only).
-    {"framework": "flask", "project_size": "small", "concurrency": "sync", **_SQLITE},
-    {
-        "framework": "flask",
-        "project_size": "medium",
-        "code_organization": "by_feature",
-        "concurrency": "sync",
-        "database": "postgresql",
-        "workload": "cpu_bound",
-    },
-    {
-        "framework": "flask",
-        "project_size": "large",
-        "code_organization": "by_layer",
-        "concurrency": "sync",
-        "database": "postgresql",
-        "workload": "mixed",
-        "python_version": "3.12",
-        "ci": "gitlab",
-    },
-    {
-        "framework": "flask",
-        "project_size": "medium",
-        "code_organization": "by_layer",
-        "concurrency": "sync",
-        **_SQLITE,
-        "workload": "mixed",
-        "docker": False,
-    },
-    {
-        "framework": "flask",
-        "project_size": "large",
-        "code_organization": "by_feature",
-        "concurrency": "sync",
-        **_SQLITE,
-        "workload": "cpu_bound",
-    },
-]
-FOLDED = {"workload": "io_bound", "task_queue": "none", "background_work": "none"}
-ROWS = [
-    {
-        "framework": "fastapi",
-        **FOLDED,
-        "docker": True,
-        "ci": "github",
-        "python_version": "3.13",
-        **row,
-    }
-    for row in ROWS
-]
+# The pairwise covering array of every valid combination (each framework's defaults
+# first), then the rows the issues name: see extensions/combinations.py.
+ROWS = combinations.project_rows()
 
 STARTUP_SECONDS = 60
 # The PostgreSQL server the postgresql rows use (trust auth); each row gets databases
@@ -220,38 +59,6 @@ STARTUP_SECONDS = 60
 POSTGRES_URL = os.environ.get(
     "TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def test_rows_cover_the_issue() -> None:
-    """The covering set holds what the issue asks for, and every row is valid."""
-    for row in ROWS:
-        assert not refused(row), row
-    for size in ("small", "medium", "large"):
-        for concurrency in ("async", "sync"):
-            assert any(
-                r["project_size"] == size
-                and r["concurrency"] == concurrency
-                and r["database"] == "sqlite"
-                and r.get("code_organization", "by_layer") == "by_layer"
-                for r in ROWS
-            ), (size, concurrency)
-    assert {r["concurrency"] for r in ROWS if r.get("code_organization") == "by_feature"} == {
-        "async",
-        "sync",
-    }
-    assert {r["project_size"] for r in ROWS if r.get("code_organization") == "by_feature"} == {
-        "medium",
-        "large",
-    }
-    assert any(r["project_size"] == "small" and r["database"] == "none" for r in ROWS)
-    for axis, value in [
-        ("workload", "cpu_bound"),
-        ("workload", "mixed"),
-        ("task_queue", "background_tasks"),
-        ("python_version", "3.12"),
-        ("docker", False),
-    ]:
-        assert any(r[axis] == value for r in ROWS), (axis, value)
 
 
 # ----------------------------------------------------------------- helpers
@@ -508,7 +315,7 @@ def crud_round_trip(base: str) -> list[str]:
 # ----------------------------------------------------------------- the test
 
 
-@pytest.mark.parametrize("answers", ROWS, ids=combo_id)
+@pytest.mark.parametrize("answers", ROWS, ids=combinations.row_id)
 def test_generated_project(
     template_repo: Path, tmp_path: Path, request: pytest.FixtureRequest, answers: dict[str, Any]
 ) -> None:
@@ -529,7 +336,7 @@ def test_generated_project(
         print(f"[{time.monotonic() - started:6.1f}s] {shlex.join(outcome.cmd)}: {status}")
         return outcome
 
-    synced = note(run([uv, "sync", "--python", python], cwd=project_dir, env=env, timeout=900))
+    synced = note(run(uv_sync_command(uv, python), cwd=project_dir, env=env, timeout=900))
     if not synced.ok:
         pytest.fail(f"uv sync failed in {project_dir}\n{synced.report()}", pytrace=False)
     venv_cfg = (project_dir / ".venv" / "pyvenv.cfg").read_text()

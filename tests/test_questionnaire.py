@@ -1,4 +1,5 @@
-"""The questionnaire through the real ``copier copy``: bad answers are refused, defaults render."""
+"""The questionnaire through the real ``copier copy``: bad answers and every refusal rule are
+refused, defaults render."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from extensions import decisions, project
+from extensions import combinations, decisions, project
 from tests.support import (
     ANSWERS_FILE,
     PROJECT_NAME,
     REPO_ROOT,
     TEMPLATE_TAG,
     copier_cli,
+    make_template_repo,
     template_internals,
 )
 
@@ -134,6 +136,117 @@ def test_no_template_internals_in_the_output(
 ) -> None:
     destination, _ = default_project
     assert template_internals(destination) == []
+
+
+@pytest.mark.parametrize("kind", decisions.CHOICES["project_kind"])
+def test_default_rows_are_what_the_questionnaire_answers(
+    template_repo: Path, tmp_path: Path, kind: str
+) -> None:
+    """The covering array's default rows are the real questionnaire's answers for each kind."""
+    destination = tmp_path / "project"
+    outcome = copier_cli(
+        template_repo, destination, {"project_name": PROJECT_NAME, "project_kind": kind}
+    )
+    assert outcome.ok, outcome.report()
+    recorded = yaml.safe_load((destination / ANSWERS_FILE).read_text())
+    expected = combinations.default_answers(kind)
+    assert {key: recorded.get(key) for key in expected} == expected
+    assert [key for key in combinations.PAIRWISE_AXES if key in recorded] == [
+        key for key in combinations.PAIRWISE_AXES if key in expected
+    ], "a question the model leaves out was recorded, or the other way round"
+
+
+# ----------------------------------------------------------------- refusal rules
+
+# One minimal answer set per rule, breaking that rule and no other.
+REFUSED: dict[str, dict[str, Any]] = combinations.refused_examples()
+# Rules whose example needs a value copier.yml does not offer yet (e.g. task_queue 'rq').
+NOT_YET_OFFERED = {
+    name: unoffered
+    for name, answers in REFUSED.items()
+    if (unoffered := combinations.uses_unoffered_values(answers))
+}
+
+
+def _offer(config: dict[str, Any], axis: str, value: str) -> None:
+    choices = config[axis]["choices"]
+    if isinstance(choices, dict):
+        choices.setdefault(value, value)
+    elif value not in choices:
+        choices.append(value)
+
+
+@pytest.fixture(scope="module")
+def widened_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template, with copier.yml also offering the values the refused examples need.
+
+    Nothing else changes: the questions keep their validators (or lack of
+    them), so a rule whose question does not call ``refusal_for`` fails here.
+    """
+
+    def widen(root: Path) -> None:
+        path = root / "copier.yml"
+        config = yaml.safe_load(path.read_text())
+        for unoffered in NOT_YET_OFFERED.values():
+            for axis, value in unoffered.items():
+                _offer(config, axis, value)
+        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+    return make_template_repo(tmp_path_factory.mktemp("widened") / "repo", edit=widen)
+
+
+def test_every_refusal_rule_has_an_example() -> None:
+    assert list(REFUSED) == [rule.name for rule in decisions.REFUSAL_RULES]
+    print(f"{len(decisions.REFUSAL_RULES)} refusal rules tested by test_refusal_rule")
+
+
+def test_every_rule_is_checked_by_the_question_that_completes_it() -> None:
+    """copier.yml wires each rule's question to ``refusal_for`` (else the rule is never shown)."""
+    unwired = [
+        f"{rule.name}: copier.yml's {rule.asked_by!r} question needs "
+        f"validator: \"{{{{ refusal_for('{rule.asked_by}') }}}}\""
+        for rule in decisions.REFUSAL_RULES
+        if f"refusal_for('{rule.asked_by}')" not in str(QUESTIONS[rule.asked_by].get("validator"))
+    ]
+    assert unwired == []
+
+
+@pytest.mark.parametrize("rule", decisions.REFUSAL_RULES, ids=lambda rule: rule.name)
+def test_refusal_rule(
+    template_repo: Path, widened_template: Path, tmp_path: Path, rule: decisions.Rule
+) -> None:
+    """The real ``copier copy`` refuses the rule's example with the rule's own message.
+
+    A rule whose example needs a value copier.yml does not offer yet runs on
+    the widened template (see there); the real one refuses it as an invalid
+    choice (test_unoffered_values_are_invalid_choices).
+    """
+    answers = REFUSED[rule.name]
+    template = widened_template if rule.name in NOT_YET_OFFERED else template_repo
+    destination = tmp_path / "project"
+    outcome = copier_cli(template, destination, {"project_name": PROJECT_NAME, **answers})
+    output = squash(outcome.stdout + outcome.stderr)
+
+    assert outcome.returncode not in (0, None), outcome.report()
+    assert squash(rule.message) in output, outcome.report()
+    assert f"question '{rule.asked_by}'" in output, outcome.report()
+    leftovers = sorted(p.name for p in destination.iterdir()) if destination.exists() else []
+    assert leftovers == [], f"files written despite the refusal: {leftovers}"
+
+
+@pytest.mark.parametrize("name", sorted(NOT_YET_OFFERED))
+def test_unoffered_values_are_invalid_choices(
+    template_repo: Path, tmp_path: Path, name: str
+) -> None:
+    """Until copier.yml offers them, the values a rule speaks about are refused outright."""
+    destination = tmp_path / "project"
+    outcome = copier_cli(
+        template_repo, destination, {"project_name": PROJECT_NAME, **REFUSED[name]}
+    )
+    output = squash(outcome.stdout + outcome.stderr)
+    assert outcome.returncode not in (0, None), outcome.report()
+    assert "Invalid choice" in output, outcome.report()
+    assert not destination.exists() or not any(destination.iterdir())
 
 
 # ----------------------------------------------------------------- copier.yml contract

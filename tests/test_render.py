@@ -1,6 +1,8 @@
 """Render tier: every valid combination renders and passes the static checks.
 
-Each combination is rendered in-process and checked by one test, which
+The combinations are extensions/combinations.py's: every valid assignment of
+the axes that change the rendered tree (the count is asserted below, per
+framework). Each one is rendered in-process and checked by one test, which
 collects every problem it finds (so one run shows all of them): ruff check
 and ruff format --check under the project's own configuration, byte-compiling
 with the project's Python, template leftovers, YAML and TOML syntax, CR bytes,
@@ -8,6 +10,15 @@ empty files, leaked template internals, the answers file, the layout map (every
 part extensions/layout.py places exists), the pyproject quality bar, a few
 repository conventions of GUIDE section 3, hadolint, ``docker-compose config``,
 the CI schemas and zizmor.
+
+Speed (the whole tier must stay well under ten minutes on two cores): the
+template is cloned once per worker (``fast_render``, checked against a plain
+render below), modules of the running interpreter's version are compiled
+in-process, and every external tool's verdict is remembered by the content of
+the files it reads, so identical Dockerfiles, compose files, workflows and
+Python trees are checked once per worker. A remembered failure is reported by
+every combination that renders the same content, so each failure still names
+its combination.
 """
 
 from __future__ import annotations
@@ -15,32 +26,29 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
 import re
-import tempfile
+import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from extensions import decisions
+from extensions import combinations, decisions, project
 from tests.support import (
     ANSWERS_FILE,
-    FOLDED_AXES,
     PROJECT_NAME,
     TEMPLATE_TAG,
-    TREE_AXES,
-    Outcome,
+    SafeLoader,
     clean_env,
-    combo_id,
+    fast_render,
     interpreter,
     read_facts,
     refused,
     render,
-    render_combinations,
     run,
     template_internals,
     tool,
@@ -48,11 +56,22 @@ from tests.support import (
 
 pytestmark = pytest.mark.render
 
-COMBINATIONS = render_combinations()
-# 5 layouts (small; medium and large, each by layer or by feature)
-# x 2 concurrency x 2 database x 2 task_queue x 3 workload.
-# Update this number when an axis gains a value: it must never shrink silently.
-EXPECTED_COMBINATIONS = 120
+COMBINATIONS = combinations.valid_combinations()
+# Hand-derived (update these when an axis gains a value: coverage must never shrink silently;
+# tests/unit/test_combinations.py holds the same arithmetic).
+# Layouts: small, or medium/large x by_layer/by_feature = 1 + 2 * 2 = 5.
+# Every framework: 5 layouts x 3 workload x 2 docker x 3 ci = 90;
+# broker is asked only with a broker-using queue, and none is offered yet (x 1).
+#   fastapi: 90 x 3 database (none, sqlite, postgresql) x 2 concurrency
+#               x 2 task_queue (none, background_tasks)                      = 1080
+#   django:  90 x 2 concurrency (async under ASGI) x 1 task_queue (background
+#               tasks are FastAPI's) x (1 database none + 1 sqlite x 2 kinds:
+#               full-stack pages or API only; no PostgreSQL yet)            =  540
+#   flask:   90 x 3 database x 1 concurrency (sync only) x 1 task_queue      =  270
+#                                                                       total 1890
+# python_version is cycled, not multiplied.
+EXPECTED_BY_FRAMEWORK = {"fastapi": 1080, "django": 540, "flask": 270}
+EXPECTED_COMBINATIONS = 1890
 
 # Rule codes GUIDE section 3 requires in every generated project.
 REQUIRED_RUFF_RULES = {"E", "W", "F", "I", "B", "UP", "S", "SIM", "RUF", "ASYNC", "PT"}
@@ -63,9 +82,16 @@ DOCKER_BUILD = re.compile(
     r"docker[ -]compose\b.*\bbuild\b|docker (buildx )?build\b|build-push-action"
 )
 GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+# Django and Flask page templates are meant to hold {{ }} and {% %}: in them, a
+# leftover is a tag or expression that reads one of Copier's names.
+PAGE_TEMPLATE_SUFFIXES = {".html", ".jinja2", ".j2", ".txt"}
+COPIER_NAMES = ("project", "_copier_conf", *project.ANSWER_KEYS)
+COPIER_LEFTOVER = re.compile(
+    r"\{[{%#][^}]*?(?<![.\w])(" + "|".join(map(re.escape, COPIER_NAMES)) + r")\b"
+)
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(SafeLoader):  # type: ignore[misc,valid-type]
     """A safe loader that accepts application tags such as GitLab's ``!reference``."""
 
 
@@ -84,33 +110,82 @@ _TolerantLoader.add_multi_constructor("!", _construct_tagged)
 
 
 def test_combination_count() -> None:
-    print(f"render tier: {len(COMBINATIONS)} combinations")
-    assert len(COMBINATIONS) == EXPECTED_COMBINATIONS
+    by_framework: dict[str, int] = {}
+    for combo in COMBINATIONS:
+        by_framework[combo["framework"]] = by_framework.get(combo["framework"], 0) + 1
+    print(f"render tier: {len(COMBINATIONS)} valid combinations {by_framework}")
+    assert by_framework == EXPECTED_BY_FRAMEWORK
+    assert len(COMBINATIONS) == EXPECTED_COMBINATIONS == sum(EXPECTED_BY_FRAMEWORK.values())
 
 
-def test_combinations_cover_every_value() -> None:
-    ids = [combo_id(c) for c in COMBINATIONS]
+def test_every_framework_and_value_is_rendered() -> None:
+    ids = [combinations.row_id(c) for c in COMBINATIONS]
     assert len(set(ids)) == len(ids)
-    for axis in TREE_AXES:
-        for value in decisions.CHOICES[axis]:
-            assert any(c.get(axis) == value for c in COMBINATIONS), (axis, value)
-    # Every folded value meets every project size and both database answers.
-    for axis, values in FOLDED_AXES.items():
-        for value in values:
-            for size in decisions.CHOICES["project_size"]:
-                for database in decisions.CHOICES["database"]:
-                    assert any(
-                        c[axis] == value and c["project_size"] == size and c["database"] == database
-                        for c in COMBINATIONS
-                    ), (axis, value, size, database)
+    assert set(EXPECTED_BY_FRAMEWORK) == set(decisions.CHOICES["framework"])
+    for axis in (*combinations.TREE_AXES, *combinations.CYCLED_AXES):
+        offered = set(combinations.axis_values(axis))
+        if axis == "broker":  # asked with a broker-using queue only; none is offered yet
+            offered = (
+                offered
+                if combinations.BROKER_QUEUES & set(decisions.CHOICES["task_queue"])
+                else set()
+            )
+        assert {c[axis] for c in COMBINATIONS if axis in c} == offered, axis
 
 
-def test_small_projects_are_not_asked_for_an_organisation() -> None:
+def test_unasked_questions_are_left_out() -> None:
     for combo in COMBINATIONS:
         assert ("code_organization" in combo) == (combo["project_size"] != "small")
+        assert ("broker" in combo) == (combo["task_queue"] in combinations.BROKER_QUEUES)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("answers", combinations.covering_array(), ids=combinations.row_id)
+def test_fast_render_is_render(
+    template_repo: Path, tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    """The render tier's shortcuts write exactly what a plain Copier render writes.
+
+    Checked on every row of the covering array: together they hold every pair
+    of values, so every template file and path part is rendered both ways.
+    """
+    given = {"project_name": PROJECT_NAME, **answers}
+    plain = _tree(render(template_repo, tmp_path / "plain", given))
+    fast_render(template_repo, tmp_path / "warm", given)  # the second fast render reuses the clone
+    fast = _tree(fast_render(template_repo, tmp_path / "fast", given))
+    assert sorted(fast) == sorted(plain)
+    assert [name for name in plain if fast[name] != plain[name]] == []
 
 
 # ----------------------------------------------------------------- checks
+
+# Verdicts of external tools, by the content of the files they read (per worker).
+_VERDICTS: dict[tuple[str, ...], list[str]] = {}
+
+
+def _digest(project_dir: Path, files: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(_rel(project_dir, path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def remembered(
+    key: tuple[str, ...], project_dir: Path, check: Callable[[], list[str]]
+) -> list[str]:
+    """``check()``'s problems, computed once per key; a repeat says where it first ran."""
+    if key not in _VERDICTS:
+        _VERDICTS[key] = [f"{problem}\n(first seen in {project_dir})" for problem in check()]
+    return _VERDICTS[key]
 
 
 def _rel(project_dir: Path, path: Path) -> str:
@@ -135,10 +210,14 @@ def check_files(project_dir: Path, files: Sequence[Path]) -> list[str]:
         except UnicodeDecodeError as error:
             problems.append(f"{rel}: not UTF-8 ({error})")
             continue
-        scanned = text
+        scanned, leftover = text, LEFTOVER
         if rel.startswith(".github/"):  # GitHub's own ${{ ... }} expressions are meant to stay
             scanned = GITHUB_EXPRESSION.sub(lambda m: "\n" * m.group().count("\n"), text)
-        leftovers = [n for n, line in enumerate(scanned.splitlines(), 1) if LEFTOVER.search(line)]
+        if "templates" in path.relative_to(project_dir).parts[:-1] and (
+            path.suffix in PAGE_TEMPLATE_SUFFIXES
+        ):
+            leftover = COPIER_LEFTOVER
+        leftovers = [n for n, line in enumerate(scanned.splitlines(), 1) if leftover.search(line)]
         if leftovers:
             problems.append(f"{rel}: Jinja syntax left on line(s) {leftovers[:10]}")
         if path.suffix in {".yml", ".yaml"}:
@@ -161,22 +240,61 @@ def check_files(project_dir: Path, files: Sequence[Path]) -> list[str]:
     return problems
 
 
-def check_compiles(project_dir: Path, files: Sequence[Path], python_version: str) -> list[str]:
-    """Byte-compile every module with the interpreter the project targets (warnings fatal).
+_COMPILE_SCRIPT = """
+import json, sys, warnings
+warnings.simplefilter("error")
+errors = {}
+for name in sys.argv[1:]:
+    try:
+        with open(name, "rb") as source:
+            compile(source.read(), name, "exec", dont_inherit=True)
+    except Exception as error:
+        errors[name] = f"{type(error).__name__}: {error}"
+print(json.dumps(errors))
+"""
+# (python version, sha256 of a module) -> "" when it compiles, else the error.
+_COMPILED: dict[tuple[str, str], str] = {}
 
-    The bytecode goes to a throw-away prefix, not into the project.
+
+def _compile_here(path: Path) -> str:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+    except Exception as error:  # any failure is the finding
+        return f"{type(error).__name__}: {error}"
+    return ""
+
+
+def check_compiles(project_dir: Path, files: Sequence[Path], python_version: str) -> list[str]:
+    """Compile every module with the interpreter the project targets (warnings fatal).
+
+    Modules are compiled once per content and version: in-process when the
+    target is the running interpreter, else by that interpreter in one batch.
+    Nothing is written (no bytecode lands in the project).
     """
-    modules = [_rel(project_dir, p) for p in files if p.suffix == ".py"]
+    modules = [p for p in files if p.suffix == ".py"]
     if not modules:
         return ["no Python module was rendered"]
-    python = interpreter(python_version)
-    with tempfile.TemporaryDirectory(prefix="pycache-") as prefix:
-        outcome = run(
-            [python, "-W", "error", "-m", "compileall", "-q", "-f", *modules],
-            cwd=project_dir,
-            env={**os.environ, "PYTHONPYCACHEPREFIX": prefix},
-        )
-    return [] if outcome.ok else [f"byte-compiling failed:\n{outcome.report()}"]
+    keys = {p: (python_version, hashlib.sha256(p.read_bytes()).hexdigest()) for p in modules}
+    todo = [p for p in modules if keys[p] not in _COMPILED]
+    here = f"{sys.version_info.major}.{sys.version_info.minor}" == python_version
+    if todo and here:
+        for path in todo:
+            _COMPILED[keys[path]] = _compile_here(path)
+    elif todo:
+        python = interpreter(python_version)
+        outcome = run([python, "-c", _COMPILE_SCRIPT, *map(str, todo)], cwd=project_dir)
+        if not outcome.ok:
+            return [f"compiling with Python {python_version} failed:\n{outcome.report()}"]
+        errors = json.loads(outcome.stdout)
+        for path in todo:
+            _COMPILED[keys[path]] = errors.get(str(path), "")
+    return [
+        f"{_rel(project_dir, p)}: Python {python_version} cannot compile it: {_COMPILED[keys[p]]}"
+        for p in modules
+        if _COMPILED[keys[p]]
+    ]
 
 
 def check_answers(
@@ -288,18 +406,22 @@ def check_contract(project_dir: Path, answers: Mapping[str, Any], facts: Any) ->
     return problems
 
 
-def check_ruff(project_dir: Path) -> list[str]:
+def check_ruff(project_dir: Path, files: Sequence[Path]) -> list[str]:
     """Lint and format check under the project's own pyproject.toml (cwd = project)."""
-    ruff = tool("ruff")
-    problems = []
-    for cmd in (
-        [ruff, "check", "--no-cache", "--output-format=concise", "."],
-        [ruff, "format", "--check", "--no-cache", "."],
-    ):
-        outcome = run(cmd, cwd=project_dir)
-        if not outcome.ok:
-            problems.append(outcome.report())
-    return problems
+    inputs = [p for p in files if p.suffix in {".py", ".pyi", ".toml"}]
+
+    def ruff() -> list[str]:
+        problems = []
+        for cmd in (
+            [tool("ruff"), "check", "--no-cache", "--output-format=concise", "."],
+            [tool("ruff"), "format", "--check", "--no-cache", "."],
+        ):
+            outcome = run(cmd, cwd=project_dir)
+            if not outcome.ok:
+                problems.append(outcome.report())
+        return problems
+
+    return remembered(("ruff", _digest(project_dir, inputs)), project_dir, ruff)
 
 
 def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
@@ -313,9 +435,14 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
     ]
     dockerfile = project_dir / "Dockerfile"
     if dockerfile.is_file():
-        outcome = run([tool("hadolint"), "--no-color", "Dockerfile"], cwd=project_dir, timeout=120)
-        if not outcome.ok:
-            problems.append(outcome.report())
+
+        def hadolint() -> list[str]:
+            cmd = [tool("hadolint"), "--no-color", "Dockerfile"]
+            outcome = run(cmd, cwd=project_dir, timeout=120)
+            return [] if outcome.ok else [outcome.report()]
+
+        inputs = [dockerfile, project_dir / ".hadolint.yaml"]
+        problems += remembered(("hadolint", _digest(project_dir, inputs)), project_dir, hadolint)
         words = [line.split() for line in dockerfile.read_text().splitlines()]
         users = [w[1] for w in words if w[:1] == ["USER"] and len(w) > 1]
         if not users or users[-1].split(":")[0] in {"root", "0"}:
@@ -330,7 +457,8 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
             problems.append(f"Dockerfile: no FROM line uses the {base}* base image")
     if (project_dir / "compose.yaml").is_file():
         try:
-            services = yaml.safe_load((project_dir / "compose.yaml").read_text())["services"]
+            compose = (project_dir / "compose.yaml").read_text()
+            services = yaml.load(compose, Loader=SafeLoader)["services"]  # noqa: S506
         except (yaml.YAMLError, KeyError, TypeError):
             services = {}
             problems.append("compose.yaml: no services")
@@ -340,33 +468,42 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
                 "condition" not in (spec or {}) for spec in depends.values()
             ):
                 problems.append(f"compose.yaml: {name}'s depends_on must name a condition")
-        outcome = run(
-            [tool("docker-compose"), "config", "-q"], cwd=project_dir, env=clean_env(), timeout=120
-        )
-        if not outcome.ok:
-            problems.append(outcome.report())
+
+        def compose_config() -> list[str]:
+            cmd = [tool("docker-compose"), "config", "-q"]
+            outcome = run(cmd, cwd=project_dir, env=clean_env(), timeout=120)
+            return [] if outcome.ok else [outcome.report()]
+
+        # compose reads compose.yaml, the env files it names and checks build contexts.
+        inputs = [
+            project_dir / "compose.yaml",
+            *sorted(project_dir.glob(".env*")),
+            *sorted(p for p in project_dir.iterdir() if p.is_dir()),
+        ]
+        key = ("compose", _digest(project_dir, inputs))
+        problems += remembered(key, project_dir, compose_config)
     return problems
 
 
-# Identical files give identical results: schema checks are remembered by content.
-_SCHEMA_RESULTS: dict[tuple[str, str], Outcome] = {}
-
-
 def check_schema(project_dir: Path, schema: str, files: Sequence[Path]) -> list[str]:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(_rel(project_dir, path).encode() + b"\0" + path.read_bytes() + b"\0")
-    key = (schema, digest.hexdigest())
-    if key not in _SCHEMA_RESULTS:
+    def check_jsonschema() -> list[str]:
         cmd = [tool("check-jsonschema"), "--builtin-schema", schema]
         cmd += [_rel(project_dir, path) for path in files]
-        _SCHEMA_RESULTS[key] = run(cmd, cwd=project_dir, timeout=180)
-    outcome = _SCHEMA_RESULTS[key]
-    return [] if outcome.ok else [outcome.report()]
+        outcome = run(cmd, cwd=project_dir, timeout=180)
+        return [] if outcome.ok else [outcome.report()]
+
+    key = ("schema", schema, _digest(project_dir, files))
+    return remembered(key, project_dir, check_jsonschema)
 
 
-def check_zizmor(project_dir: Path) -> list[str]:
-    """zizmor's offline audits: no finding of high severity."""
+def check_zizmor(project_dir: Path, workflows: Sequence[Path]) -> list[str]:
+    """zizmor's offline audits: no finding of high severity (remembered by content)."""
+    key = ("zizmor", _digest(project_dir, workflows))
+    return remembered(key, project_dir, lambda: zizmor_findings(project_dir))
+
+
+def zizmor_findings(project_dir: Path) -> list[str]:
+    """Run zizmor offline on ``.github/workflows`` under ``project_dir``."""
     cmd = [
         tool("zizmor"),
         "--offline",
@@ -422,7 +559,7 @@ def check_ci(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
         if not workflows:
             return [*problems, "no workflow under .github/workflows with ci=github"]
         problems += check_schema(project_dir, "vendor.github-workflows", workflows)
-        problems += check_zizmor(project_dir)
+        problems += check_zizmor(project_dir, workflows)
     if ci == "gitlab":
         if not gitlab.is_file():
             return [*problems, ".gitlab-ci.yml missing with ci=gitlab"]
@@ -443,7 +580,7 @@ def check_project(project_dir: Path, given: Mapping[str, Any], template: Path) -
         *check_pyproject(project_dir, answers, facts),
         *check_contract(project_dir, answers, facts),
         *check_compiles(project_dir, files, answers["python_version"]),
-        *check_ruff(project_dir),
+        *check_ruff(project_dir, files),
         *check_docker(project_dir, answers),
         *check_ci(project_dir, answers),
     ]
@@ -459,11 +596,11 @@ def assert_clean(name: str, problems: list[str]) -> None:
 # ----------------------------------------------------------------- the tests
 
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=combinations.row_id)
 def test_combination(template_repo: Path, tmp_path: Path, answers: dict[str, Any]) -> None:
     given = {"project_name": PROJECT_NAME, **answers}
-    project_dir = render(template_repo, tmp_path / "project", given)
-    assert_clean(combo_id(answers), check_project(project_dir, given, template_repo))
+    project_dir = fast_render(template_repo, tmp_path / "project", given)
+    assert_clean(combinations.row_id(answers), check_project(project_dir, given, template_repo))
 
 
 FREE_TEXT = {

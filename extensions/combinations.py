@@ -1,0 +1,623 @@
+"""Every valid answer set, a pairwise covering array of them, and one refused example per rule.
+
+The axes, their values and the refusal rules live in :mod:`decisions`
+(``CHOICES`` and ``REFUSAL_RULES``); this module only multiplies them out.
+Nothing here performs I/O, so the test suite, the template's own CI (through
+``python -m extensions.combinations``) and the project tier all see the same
+combinations in the same order.
+
+Which axes are multiplied, and why:
+
+* **Tree axes** (:data:`TREE_AXES`) change which files are rendered or what
+  they contain structurally: framework, concurrency, project size, code
+  organisation, database, workload, task queue, broker, docker and CI.
+  Every valid combination of them is enumerated.
+* **Conditional axes** exist only where the questionnaire asks them:
+  ``code_organization`` when ``project_size`` is not ``small``, ``broker`` when
+  the task queue needs one (:data:`BROKER_QUEUES`). Where a question is not
+  asked its key is left out of the combination (Copier applies the default),
+  so an unasked question never multiplies the count.
+* ``project_kind`` takes the kind whose recommended framework is the chosen
+  one, plus every other kind that renders a different tree (:func:`kinds_for`:
+  API-only next to full-stack Django).
+* **Derived answer**: ``background_work`` is the answer that leads to the
+  chosen task queue.
+* **Cycled axis**: ``python_version`` changes a handful of strings
+  (requires-python, ruff's target, the Docker base image, the CI interpreter),
+  never which files exist; every module is byte-compiled with the target
+  interpreter anyway. Multiplying it would double the render tier for no new
+  tree, so the enumeration cycles it (each version still meets every value of
+  every other axis), while the covering array treats it as a full axis.
+* ``blocking_libraries`` and ``team_knows_async`` only steer the recommended
+  concurrency and a sentence of docs/decisions.md: they keep their defaults.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import itertools
+import json
+import math
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from . import decisions
+
+# The axes that change the rendered tree, in the order combinations are multiplied out
+# (and the order of the parts of a row id).
+TREE_AXES: tuple[str, ...] = (
+    "framework",
+    "concurrency",
+    "project_size",
+    "code_organization",
+    "database",
+    "project_kind",
+    "workload",
+    "task_queue",
+    "broker",
+    "docker",
+    "ci",
+)
+# Cycled through the enumeration; a full axis of the covering array.
+CYCLED_AXES: tuple[str, ...] = ("python_version",)
+# Answers that follow from the tree axes (see the module docstring).
+DERIVED_AXES: tuple[str, ...] = ("background_work",)
+# Questions that change text only and keep their defaults everywhere.
+TEXT_ONLY_AXES: tuple[str, ...] = ("blocking_libraries", "team_knows_async")
+# The axes the covering array covers pairwise.
+PAIRWISE_AXES: tuple[str, ...] = (*TREE_AXES, *CYCLED_AXES)
+
+# Task queues that talk to a message broker: only with one of them is ``broker`` asked.
+BROKER_QUEUES: frozenset[str] = frozenset({"arq", "rq", "celery", "dramatiq"})
+
+# Values the refusal rules already speak about although copier.yml does not offer
+# them yet. refused_examples() may use them (a rule about ARQ needs ARQ); valid
+# combinations never do. A value moves out of here when copier.yml offers it.
+NOT_YET_OFFERED: dict[str, tuple[str, ...]] = {
+    "project_kind": ("ml_api", "worker", "cli"),
+    "background_work": ("durable", "workflows"),
+    "task_queue": ("arq", "rq", "celery", "dramatiq"),
+    "broker": ("rabbitmq",),
+}
+
+# copier.yml's fixed (non-computed) defaults, for the questions whose default is
+# not a decisions.* recommendation. tests/unit/test_combinations.py compares them
+# with copier.yml.
+FIXED_DEFAULTS: dict[str, Any] = {
+    "python_version": "3.13",
+    "workload": "io_bound",
+    "blocking_libraries": False,
+    "team_knows_async": True,
+    "code_organization": "by_layer",
+    "broker": "redis",
+    "docker": True,
+    "ci": "github",
+}
+
+
+def axis_values(axis: str) -> tuple[Any, ...]:
+    """The values the questionnaire offers for ``axis`` (docker is a yes/no question)."""
+    if axis == "docker":
+        return (True, False)
+    return decisions.CHOICES[axis]
+
+
+def kinds_for(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """The project kinds that render different trees for these answers, recommended first.
+
+    Only full-stack Django renders pages (for the items, so only with a
+    database: extensions/fw_django.py); elsewhere the kind sets defaults and a
+    sentence of docs/decisions.md, and follows the framework.
+    tests/unit/test_combinations.py checks this against the project facts.
+    """
+    recommended = project_kind_for(answers["framework"])
+    if answers["framework"] == "django" and answers["database"] != "none":
+        return (recommended, "api")
+    return (recommended,)
+
+
+def values_for(axis: str, answers: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values of ``axis`` worth rendering given the earlier answers (none if not asked)."""
+    if not is_asked(axis, answers):
+        return ()
+    if axis == "project_kind":
+        return kinds_for(answers)
+    return axis_values(axis)
+
+
+def is_asked(axis: str, answers: Mapping[str, Any]) -> bool:
+    """Whether the questionnaire asks ``axis`` given the earlier answers (copier.yml's ``when``)."""
+    if axis == "code_organization":
+        return answers["project_size"] != "small"
+    if axis == "broker":
+        return answers["task_queue"] in BROKER_QUEUES
+    return True
+
+
+def project_kind_for(framework: str) -> str:
+    """The first project kind whose recommended framework is ``framework``."""
+    for kind in decisions.CHOICES["project_kind"]:
+        if decisions.recommend_framework(kind) == framework:
+            return kind
+    return decisions.CHOICES["project_kind"][0]
+
+
+def background_work_for(answers: Mapping[str, Any]) -> str:
+    """The background_work answer whose recommended queue is the chosen ``task_queue``.
+
+    ``none`` leads to no queue; when no answer recommends the queue (the user
+    overrode the recommendation) the first kind of background work is taken.
+    """
+    queue = answers["task_queue"]
+    offered = decisions.CHOICES["background_work"]
+    if queue == "none":
+        return "none"
+    for work in offered:
+        if work == "none":
+            continue
+        recommended = decisions.recommend_task_queue(
+            work, answers["framework"], answers["concurrency"], answers["project_kind"]
+        )
+        if recommended == queue:
+            return work
+    return next(work for work in offered if work != "none")
+
+
+def complete(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``answers`` with every answer the refusal rules read (defaults where unasked)."""
+    full = dict(answers)
+    full.setdefault("project_kind", project_kind_for(full["framework"]))
+    full.setdefault("background_work", background_work_for(full))
+    for axis in ("code_organization", "broker"):
+        full.setdefault(axis, FIXED_DEFAULTS[axis])
+    return full
+
+
+def refusals(answers: Mapping[str, Any]) -> list[str]:
+    """The refusal messages a (possibly partial) combination meets."""
+    return decisions.refusals(complete(answers))
+
+
+def _tree_products() -> Iterator[dict[str, Any]]:
+    """Every assignment of the tree axes, asked axes only, in a fixed order."""
+
+    def extend(prefix: dict[str, Any], axes: Sequence[str]) -> Iterator[dict[str, Any]]:
+        if not axes:
+            yield dict(prefix)
+            return
+        axis, rest = axes[0], axes[1:]
+        values = values_for(axis, prefix)
+        if not values:
+            yield from extend(prefix, rest)
+            return
+        for value in values:
+            yield from extend({**prefix, axis: value}, rest)
+
+    # Conditional axes come after the axes their values depend on.
+    yield from extend({}, TREE_AXES)
+
+
+def _with_derived(tree: Mapping[str, Any]) -> dict[str, Any]:
+    combo = dict(tree)
+    combo["background_work"] = background_work_for(combo)
+    return combo
+
+
+@functools.cache
+def _valid_trees() -> tuple[dict[str, Any], ...]:
+    return tuple(combo for combo in map(_with_derived, _tree_products()) if not refusals(combo))
+
+
+def valid_combinations() -> list[dict[str, Any]]:
+    """Every valid combination of the tree axes, with derived answers and a cycled Python.
+
+    The order is fixed (the product of :data:`TREE_AXES` in ``CHOICES`` order);
+    ``python_version`` takes the next version for each combination.
+    """
+    versions = axis_values("python_version")
+    return [
+        {**combo, "python_version": versions[index % len(versions)]}
+        for index, combo in enumerate(_valid_trees())
+    ]
+
+
+def count_by_framework() -> dict[str, int]:
+    """How many valid combinations each framework has."""
+    counts = dict.fromkeys(decisions.CHOICES["framework"], 0)
+    for combo in _valid_trees():
+        counts[combo["framework"]] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def default_answers(project_kind: str) -> dict[str, Any]:
+    """What the questionnaire answers when the user accepts every recommendation."""
+    answers: dict[str, Any] = {
+        "project_kind": project_kind,
+        "framework": decisions.recommend_framework(project_kind),
+        "workload": FIXED_DEFAULTS["workload"],
+        "blocking_libraries": FIXED_DEFAULTS["blocking_libraries"],
+        "team_knows_async": FIXED_DEFAULTS["team_knows_async"],
+    }
+    answers["concurrency"] = decisions.recommend_concurrency(
+        answers["framework"],
+        answers["workload"],
+        answers["blocking_libraries"],
+        answers["team_knows_async"],
+    )
+    answers["project_size"] = decisions.default_project_size(project_kind)
+    if is_asked("code_organization", answers):
+        answers["code_organization"] = FIXED_DEFAULTS["code_organization"]
+    answers["database"] = decisions.default_database(project_kind)
+    answers["background_work"] = decisions.default_background_work(project_kind)
+    answers["task_queue"] = decisions.recommend_task_queue(
+        answers["background_work"], answers["framework"], answers["concurrency"], project_kind
+    )
+    if is_asked("broker", answers):
+        answers["broker"] = FIXED_DEFAULTS["broker"]
+    for axis in ("docker", "ci", "python_version"):
+        answers[axis] = FIXED_DEFAULTS[axis]
+    # The covering array's rows carry the tree axes, the derived and cycled answers only.
+    return {
+        key: answers[key] for key in (*TREE_AXES, *DERIVED_AXES, *CYCLED_AXES) if key in answers
+    }
+
+
+def default_rows() -> list[dict[str, Any]]:
+    """Each offered project kind's answers with every recommendation accepted."""
+    return [default_answers(kind) for kind in decisions.CHOICES["project_kind"]]
+
+
+# --------------------------------------------------------------------------- pairwise
+
+Pair = tuple[tuple[str, Any], tuple[str, Any]]
+
+
+def pairs_of(combo: Mapping[str, Any], axes: Sequence[str] = PAIRWISE_AXES) -> set[Pair]:
+    """Every pair of (axis, value) a combination holds (unasked axes hold nothing)."""
+    present = [(axis, combo[axis]) for axis in axes if axis in combo]
+    return set(itertools.combinations(present, 2))
+
+
+@functools.cache
+def _pairwise_space() -> tuple[dict[str, Any], ...]:
+    """Every valid combination multiplied by every Python version (the array's universe)."""
+    return tuple(
+        {**combo, "python_version": version}
+        for combo in _valid_trees()
+        for version in axis_values("python_version")
+    )
+
+
+def coverable_pairs() -> set[Pair]:
+    """Every pair of values that co-occurs in at least one valid combination."""
+    found: set[Pair] = set()
+    for combo in _pairwise_space():
+        found |= pairs_of(combo)
+    return found
+
+
+@functools.cache
+def _covering_array() -> tuple[dict[str, Any], ...]:
+    space = _pairwise_space()
+    candidate_pairs = [frozenset(pairs_of(combo)) for combo in space]
+    uncovered = set().union(*candidate_pairs)
+    rows: list[dict[str, Any]] = []
+    for row in default_rows():
+        if row_id(row) not in {row_id(r) for r in rows}:
+            rows.append(row)
+            uncovered -= pairs_of(row)
+    # Greedy: each round takes the candidate with the largest weighted count of
+    # still-uncovered pairs. A pair weighs more the fewer candidates hold it (it
+    # must be taken with one of them) and the more pairs of its two axes are
+    # still open (3 x 3 axis pairs need 9 rows between them: start early).
+    # The first candidate wins a tie.
+    while uncovered:
+        rarity = collections.Counter(
+            pair for pairs in candidate_pairs for pair in pairs & uncovered
+        )
+        open_pairs = collections.Counter((a[0], b[0]) for a, b in uncovered)
+        best, best_gain = -1, 0.0
+        for index, pairs in enumerate(candidate_pairs):
+            # fsum is exact whatever the set's (hash-seeded) order: ties stay ties.
+            gain = math.fsum(
+                open_pairs[(a[0], b[0])] / rarity[(a, b)] for a, b in pairs & uncovered
+            )
+            if gain > best_gain:
+                best, best_gain = index, gain
+        rows.append(dict(space[best]))
+        uncovered -= candidate_pairs[best]
+    return tuple(rows)
+
+
+def covering_array() -> list[dict[str, Any]]:
+    """Rows that hold every coverable pair of :data:`PAIRWISE_AXES` values, defaults first.
+
+    The first rows are :func:`default_rows`; the greedy rows follow. Every row is
+    a valid combination with its derived answers; the result is deterministic.
+    """
+    return [dict(row) for row in _covering_array()]
+
+
+# Values that would read ambiguously alone ("none") carry their axis.
+_ID_PREFIX = {"database": "db", "task_queue": "queue", "broker": "broker", "ci": "ci"}
+
+
+def row_id(answers: Mapping[str, Any]) -> str:
+    """A stable, readable id for a combination: its tree values, then the Python version.
+
+    Only the answers decide it (never a position), so a row keeps its id when
+    the array changes around it. The project kind appears only where it is not
+    the framework's own (``kind_api`` for an API-only Django). The characters
+    are pytest ``-k`` friendly.
+    """
+    parts = []
+    for axis in TREE_AXES:
+        if axis not in answers:
+            continue
+        value = answers[axis]
+        if axis == "docker":
+            parts.append("docker" if value else "nodocker")
+        elif axis == "project_kind":
+            if value != project_kind_for(answers["framework"]):
+                parts.append(f"kind_{value}")
+        elif axis in _ID_PREFIX:
+            parts.append(f"{_ID_PREFIX[axis]}_{value}")
+        else:
+            parts.append(str(value))
+    if "python_version" in answers:
+        parts.append("py" + str(answers["python_version"]).replace(".", ""))
+    return "-".join(parts)
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def _search_values(axis: str) -> tuple[Any, ...]:
+    return (*axis_values(axis), *NOT_YET_OFFERED.get(axis, ()))
+
+
+def refused_examples() -> dict[str, dict[str, Any]]:
+    """For each refusal rule, a minimal answer set that breaks that rule and no other.
+
+    Starting from the defaults of the first project kind (``api``), the fewest
+    of the rule's own axes are changed. Offered values are tried first, so the
+    example can be given to the real questionnaire; only a rule that needs a
+    value copier.yml does not offer yet uses :data:`NOT_YET_OFFERED`. A question
+    the answers would not ask (``broker`` without a broker-using queue) is never
+    set.
+    """
+    base = default_answers(decisions.CHOICES["project_kind"][0])
+    base.setdefault("broker", FIXED_DEFAULTS["broker"])
+    examples: dict[str, dict[str, Any]] = {}
+    for rule in decisions.REFUSAL_RULES:
+        examples[rule.name] = _minimal_example(rule, base)
+    return examples
+
+
+def _minimal_example(rule: decisions.Rule, base: Mapping[str, Any]) -> dict[str, Any]:
+    # Offered values first: an example the real questionnaire can be given.
+    for values_of in (axis_values, _search_values):
+        for size in range(1, len(rule.axes) + 1):
+            for axes in itertools.combinations(rule.axes, size):
+                for values in itertools.product(*(values_of(axis) for axis in axes)):
+                    changes = dict(zip(axes, values, strict=True))
+                    if any(base.get(axis) == value for axis, value in changes.items()):
+                        continue  # not a change: a smaller set already tried it
+                    candidate = {**base, **changes}
+                    if not all(is_asked(axis, candidate) for axis in changes):
+                        continue
+                    if decisions.refusals(candidate) == [rule.message]:
+                        return candidate
+    msg = f"no answer set breaks {rule.name!r} alone: is it reachable?"
+    raise ValueError(msg)
+
+
+def uses_unoffered_values(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers whose value copier.yml does not offer yet."""
+    return {
+        axis: value
+        for axis, value in answers.items()
+        if axis in decisions.CHOICES and value not in decisions.CHOICES[axis]
+    }
+
+
+# --------------------------------------------------------------------------- project rows
+
+# Rows the issues name explicitly, on top of the pairwise array: every framework's
+# size x concurrency with SQLite, the by-feature packages, PostgreSQL per framework and
+# concurrency (medium and large). Unnamed axes take the questionnaire's defaults.
+_S, _M, _L = "small", "medium", "large"
+REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
+    # FastAPI with SQLite: every size x concurrency, by layer and by feature.
+    {"framework": "fastapi", "concurrency": "async", "project_size": _S},
+    {"framework": "fastapi", "concurrency": "sync", "project_size": _S, "docker": False},
+    {"framework": "fastapi", "concurrency": "async", "project_size": _M},
+    {"framework": "fastapi", "concurrency": "sync", "project_size": _M, "workload": "cpu_bound"},
+    {"framework": "fastapi", "concurrency": "async", "project_size": _L, "workload": "mixed"},
+    {"framework": "fastapi", "concurrency": "sync", "project_size": _L},
+    {
+        "framework": "fastapi",
+        "concurrency": "async",
+        "project_size": _M,
+        "code_organization": "by_feature",
+        "task_queue": "background_tasks",
+    },
+    {
+        "framework": "fastapi",
+        "concurrency": "sync",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "ci": "none",
+    },
+    # FastAPI with PostgreSQL (asyncpg, psycopg 3).
+    {"framework": "fastapi", "concurrency": "async", "project_size": _M, "database": "postgresql"},
+    {
+        "framework": "fastapi",
+        "concurrency": "async",
+        "project_size": _L,
+        "database": "postgresql",
+        "python_version": "3.12",
+    },
+    {
+        "framework": "fastapi",
+        "concurrency": "sync",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "database": "postgresql",
+        "ci": "gitlab",
+    },
+    # Django with SQLite: every size x concurrency (WSGI and ASGI), pages and API-only.
+    {"framework": "django", "concurrency": "sync", "project_size": _S},
+    {"framework": "django", "concurrency": "async", "project_size": _S, "project_kind": "api"},
+    {"framework": "django", "concurrency": "sync", "project_size": _M, "workload": "cpu_bound"},
+    {
+        "framework": "django",
+        "concurrency": "async",
+        "project_size": _M,
+        "code_organization": "by_feature",
+        "ci": "gitlab",
+    },
+    {"framework": "django", "concurrency": "async", "project_size": _L, "workload": "mixed"},
+    {
+        "framework": "django",
+        "concurrency": "sync",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "project_kind": "api",
+        "docker": False,
+    },
+    # Flask (sync only) with SQLite and PostgreSQL.
+    {"framework": "flask", "concurrency": "sync", "project_size": _S},
+    {"framework": "flask", "concurrency": "sync", "project_size": _M, "workload": "mixed"},
+    {
+        "framework": "flask",
+        "concurrency": "sync",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "workload": "cpu_bound",
+    },
+    {
+        "framework": "flask",
+        "concurrency": "sync",
+        "project_size": _M,
+        "code_organization": "by_feature",
+        "database": "postgresql",
+    },
+    {
+        "framework": "flask",
+        "concurrency": "sync",
+        "project_size": _L,
+        "database": "postgresql",
+        "workload": "mixed",
+        "python_version": "3.12",
+    },
+)
+
+
+def full_row(partial: Mapping[str, Any]) -> dict[str, Any]:
+    """A partial row with the questionnaire's defaults for every axis it leaves out."""
+    answers: dict[str, Any] = {
+        "project_kind": project_kind_for(partial["framework"]),
+        "database": "sqlite",
+        "task_queue": "none",
+        **{key: value for key, value in FIXED_DEFAULTS.items() if key not in TEXT_ONLY_AXES},
+        **partial,
+    }
+    row = {axis: answers[axis] for axis in TREE_AXES if is_asked(axis, answers)}
+    row["background_work"] = background_work_for(row)
+    row["python_version"] = answers["python_version"]
+    return row
+
+
+def project_rows() -> list[dict[str, Any]]:
+    """The project tier: the covering array, then the required rows it does not hold yet."""
+    rows = covering_array()
+    seen = {row_id(row) for row in rows}
+    for partial in REQUIRED_ROWS:
+        row = full_row(partial)
+        if row_id(row) not in seen:
+            seen.add(row_id(row))
+            rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def matrix_json(rows: Iterable[Mapping[str, Any]] | None = None) -> str:
+    """A GitHub Actions ``strategy.matrix`` value: ``{"include": [{"id": ..., ...}]}``."""
+    rows = project_rows() if rows is None else rows
+    return json.dumps(
+        {"include": [{"id": row_id(row), **row} for row in rows]},
+        separators=(",", ":"),
+    )
+
+
+def table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The rows as a fixed-width text table (``-`` where a question is not asked)."""
+    columns = ["#", *PAIRWISE_AXES]
+    cells = [
+        [str(index), *(_cell(row, axis) for axis in PAIRWISE_AXES)]
+        for index, row in enumerate(rows, 1)
+    ]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(row: Mapping[str, Any], axis: str) -> str:
+    if axis not in row:
+        return "-"
+    value = row[axis]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def summary() -> str:
+    counts = count_by_framework()
+    per = ", ".join(f"{fw} {n}" for fw, n in counts.items())
+    rows = covering_array()
+    return (
+        f"{sum(counts.values())} valid combinations ({per}); "
+        f"covering array: {len(rows)} rows ({len(default_rows())} defaults), "
+        f"{len(coverable_pairs())} pairs; project tier: {len(project_rows())} rows"
+    )
+
+
+_USAGE = """usage: python -m extensions.combinations [--json | --table | --all | --ids]
+
+  --json   the project tier's rows as a GitHub Actions matrix (one line)
+  --table  the project tier's rows (covering array first) as a table, with a summary
+  --all    every valid combination as a table
+  --ids    the project tier's row ids, one per line
+"""
+
+
+def main(argv: Sequence[str]) -> int:
+    mode = argv[0] if argv else "--table"
+    if mode == "--json":
+        print(matrix_json())
+    elif mode == "--table":
+        print(table(project_rows()))
+        print(summary())
+    elif mode == "--all":
+        print(table(valid_combinations()))
+        print(summary())
+    elif mode == "--ids":
+        print("\n".join(row_id(row) for row in project_rows()))
+    else:
+        print(_USAGE, file=sys.stderr)
+        return 0 if mode in {"-h", "--help"} else 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,429 @@
+"""The combination model: the enumeration, the covering array and the refused examples."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+import pytest
+import yaml
+
+from extensions import combinations, decisions, project
+from tests.support import REPO_ROOT, default_answers
+
+QUESTIONS: dict[str, Any] = {
+    key: value
+    for key, value in yaml.safe_load((REPO_ROOT / "copier.yml").read_text()).items()
+    if not key.startswith("_")
+}
+# Questions that name the project rather than shape it.
+IDENTITY = {"project_name", "project_slug", "package_name", "description"}
+IDENTITY |= {"author_name", "author_email"}
+
+# Hand-derived (update these when an axis gains a value: that is the point).
+# Layouts: small, or medium/large x by_layer/by_feature = 1 + 2 * 2 = 5.
+# Every framework: 5 layouts x 3 workload x 2 docker x 3 ci = 90;
+# broker is asked only with a broker-using queue, and none is offered yet (x 1).
+#   fastapi: 90 x 3 database (none, sqlite, postgresql) x 2 concurrency
+#               x 2 task_queue (none, background_tasks)                      = 1080
+#   django:  90 x 2 concurrency (async under ASGI) x 1 task_queue (background
+#               tasks are FastAPI's) x (1 database none + 1 sqlite x 2 kinds:
+#               full-stack pages or API only; no PostgreSQL yet)            =  540
+#   flask:   90 x 3 database x 1 concurrency (sync only) x 1 task_queue      =  270
+#                                                                       total 1890
+# python_version is cycled, not multiplied.
+EXPECTED_BY_FRAMEWORK = {"fastapi": 1080, "django": 540, "flask": 270}
+
+
+# ----------------------------------------------------------------- the axes
+
+
+def test_counts_per_framework() -> None:
+    assert combinations.count_by_framework() == EXPECTED_BY_FRAMEWORK
+    assert len(combinations.valid_combinations()) == sum(EXPECTED_BY_FRAMEWORK.values()) == 1890
+
+
+def test_a_new_value_changes_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a value to an axis makes test_counts_per_framework fail until it is updated."""
+    workloads = decisions.CHOICES["workload"]
+    choices = {**decisions.CHOICES, "workload": (*workloads, "new_workload")}
+    monkeypatch.setattr(decisions, "CHOICES", choices)
+    combinations._valid_trees.cache_clear()
+    try:
+        assert combinations.count_by_framework() == {
+            framework: count * (len(workloads) + 1) // len(workloads)
+            for framework, count in EXPECTED_BY_FRAMEWORK.items()
+        }
+    finally:
+        monkeypatch.undo()
+        combinations._valid_trees.cache_clear()
+    assert combinations.count_by_framework() == EXPECTED_BY_FRAMEWORK
+
+
+def test_every_axis_is_classified() -> None:
+    """A new question or axis must be placed: multiplied, cycled, derived or text only."""
+    classified = (
+        set(combinations.TREE_AXES)
+        | set(combinations.CYCLED_AXES)
+        | set(combinations.DERIVED_AXES)
+        | set(combinations.TEXT_ONLY_AXES)
+    )
+    assert set(decisions.CHOICES) <= classified
+    assert set(QUESTIONS) - IDENTITY == classified
+    groups = [
+        combinations.TREE_AXES,
+        combinations.CYCLED_AXES,
+        combinations.DERIVED_AXES,
+        combinations.TEXT_ONLY_AXES,
+    ]
+    assert sum(map(len, groups)) == len(classified), "an axis is in two groups"
+
+
+def test_copier_yml_offers_exactly_the_model_values() -> None:
+    """The model and copier.yml must both know every value of every axis."""
+    for axis in set(QUESTIONS) & (set(combinations.PAIRWISE_AXES) | set(combinations.DERIVED_AXES)):
+        question = QUESTIONS[axis]
+        if question["type"] == "bool":
+            assert combinations.axis_values(axis) == (True, False), axis
+            continue
+        offered = question["choices"]
+        values = list(offered.values()) if isinstance(offered, dict) else list(offered)
+        assert sorted(values) == sorted(decisions.CHOICES[axis]), axis
+    for axis, values in combinations.NOT_YET_OFFERED.items():
+        assert not set(values) & set(decisions.CHOICES[axis]), f"{axis}: offered now, drop it"
+
+
+def test_fixed_defaults_are_copier_ymls() -> None:
+    for axis, value in combinations.FIXED_DEFAULTS.items():
+        assert QUESTIONS[axis]["default"] == value, axis
+
+
+def _copier_asks(axis: str, answers: Mapping[str, Any]) -> bool:
+    when = QUESTIONS[axis].get("when", True)
+    if isinstance(when, bool):
+        return when
+    rendered = jinja2.Environment(autoescape=False).from_string(when).render(**answers)  # noqa: S701
+    return rendered.strip().lower() in {"true", "yes", "y", "on", "1"}
+
+
+@pytest.mark.parametrize("axis", ["code_organization", "broker"])
+def test_is_asked_follows_copier_ymls_when(axis: str) -> None:
+    """The model leaves a question out exactly where copier.yml does not ask it."""
+    for size, queue in itertools.product(
+        decisions.CHOICES["project_size"], decisions.CHOICES["task_queue"]
+    ):
+        answers = {"project_size": size, "task_queue": queue}
+        assert combinations.is_asked(axis, answers) == _copier_asks(axis, answers), answers
+
+
+def test_broker_queues_are_the_rules() -> None:
+    """The queues that take a broker are the ones the rabbitmq rule speaks about."""
+    rule = decisions.RULES_BY_NAME["rabbitmq_needs_celery_or_dramatiq"]
+    assert set(rule.axes) == {"task_queue", "broker"}
+    for queue in combinations.NOT_YET_OFFERED["task_queue"]:
+        assert queue in combinations.BROKER_QUEUES
+
+
+# ----------------------------------------------------------------- the enumeration
+
+
+def _brute_force(kinds: bool = True) -> list[dict[str, Any]]:
+    """Every valid combination, found the slow way: all values of all axes, then filtered.
+
+    The project kinds are the ones :func:`combinations.kinds_for` names (which
+    test_kinds_are_the_ones_that_change_the_tree checks against the project
+    facts); ``kinds=False`` leaves the kind out.
+    """
+    axes = [axis for axis in combinations.TREE_AXES if axis != "project_kind"]
+    found: dict[str, dict[str, Any]] = {}
+    for values in itertools.product(*(combinations.axis_values(a) for a in axes)):
+        tree = dict(zip(axes, values, strict=True))
+        if tree["project_size"] == "small":
+            del tree["code_organization"]
+        if tree["task_queue"] not in combinations.BROKER_QUEUES:
+            del tree["broker"]
+        # Extend this when a task queue lands: the answer that leads to it.
+        tree["background_work"] = {"none": "none", "background_tasks": "fire_and_forget"}[
+            tree["task_queue"]
+        ]
+        for kind in combinations.kinds_for(tree) if kinds else (None,):
+            combo = {**tree, "project_kind": kind} if kind else dict(tree)
+            full = {
+                "broker": "redis",
+                "code_organization": "by_layer",
+                "project_kind": combinations.project_kind_for(tree["framework"]),
+                **combo,
+            }
+            if not decisions.refusals(full):
+                found[json.dumps(combo, sort_keys=True)] = combo
+    return list(found.values())
+
+
+def _without(combo: Mapping[str, Any], *axes: str) -> str:
+    return json.dumps({k: v for k, v in combo.items() if k not in axes}, sort_keys=True)
+
+
+def test_the_enumeration_is_the_brute_force_one() -> None:
+    enumerated = combinations.valid_combinations()
+    assert sorted(_without(c, "python_version") for c in enumerated) == sorted(
+        _without(c) for c in _brute_force()
+    )
+    assert len({_without(c, "python_version") for c in enumerated}) == len(enumerated)
+    # Without the kind, the enumeration is every valid combination of the other axes.
+    assert {_without(c, "python_version", "project_kind") for c in enumerated} == {
+        _without(c) for c in _brute_force(kinds=False)
+    }
+
+
+def _tree_signature(combo: Mapping[str, Any], kind: str) -> tuple[Any, ...]:
+    """What decides the rendered tree: which template groups render, where every part goes."""
+    facts = project.for_answers(default_answers(**{**combo, "project_kind": kind}))
+    return (
+        tuple(sorted(facts.on.items())),
+        tuple(sorted(facts.path.items())),
+        tuple(facts.layout.features),
+        tuple(facts.dependencies),
+        tuple(facts.dev_dependencies),
+    )
+
+
+def test_kinds_are_the_ones_that_change_the_tree() -> None:
+    """kinds_for names one kind per distinct tree: all of them, and none twice."""
+    seen = set()
+    for combo in combinations.valid_combinations():
+        tree = {k: v for k, v in combo.items() if k != "project_kind"}
+        key = json.dumps(tree, sort_keys=True)
+        if key in seen:
+            continue
+        seen.add(key)
+        every = {_tree_signature(tree, kind) for kind in decisions.CHOICES["project_kind"]}
+        chosen = [_tree_signature(tree, kind) for kind in combinations.kinds_for(tree)]
+        assert set(chosen) == every, f"kinds_for misses a tree: {tree}"
+        assert len(set(chosen)) == len(chosen), f"kinds_for renders a tree twice: {tree}"
+
+
+def test_every_combination_is_valid_and_complete() -> None:
+    for combo in combinations.valid_combinations():
+        assert decisions.refusals(combinations.complete(combo)) == [], combo
+        for axis in combinations.PAIRWISE_AXES:
+            if combinations.is_asked(axis, combo):
+                assert combo[axis] in combinations.axis_values(axis), (axis, combo)
+            else:
+                assert axis not in combo, (axis, combo)
+
+
+def test_python_versions_meet_every_value() -> None:
+    """Cycling, not multiplying, still puts each Python version with every value of every axis."""
+    seen = set()
+    for combo in combinations.valid_combinations():
+        for axis in combinations.TREE_AXES:
+            if axis in combo:
+                seen.add((combo["python_version"], axis, combo[axis]))
+    for version in decisions.CHOICES["python_version"]:
+        for combo in combinations.valid_combinations():
+            for axis in combinations.TREE_AXES:
+                if axis in combo:
+                    assert (version, axis, combo[axis]) in seen
+
+
+def test_row_ids_are_unique_and_k_friendly() -> None:
+    space = combinations._pairwise_space()
+    ids = [combinations.row_id(combo) for combo in space]
+    assert len(set(ids)) == len(ids) == 2 * len(combinations.valid_combinations())
+    for row in ids:
+        assert re.fullmatch(r"[a-z0-9_]+(-[a-z0-9_]+)*", row), row
+    # Neither id is a substring of another, so `pytest -k ID` selects exactly one row.
+    covering = [combinations.row_id(row) for row in combinations.covering_array()]
+    for one, other in itertools.permutations(covering, 2):
+        assert one not in other
+
+
+# ----------------------------------------------------------------- the covering array
+
+
+def test_the_covering_array_holds_every_pair() -> None:
+    """Brute force: each pair of values co-occurring in a valid combination is in some row."""
+    rows = combinations.covering_array()
+    covered = set()
+    for row in rows:
+        covered |= combinations.pairs_of(row)
+    axes = combinations.PAIRWISE_AXES
+    missing = set()
+    for combo in _brute_force():
+        for version in decisions.CHOICES["python_version"]:
+            full = {**combo, "python_version": version}
+            for a, b in itertools.combinations([x for x in axes if x in full], 2):
+                if ((a, full[a]), (b, full[b])) not in covered:
+                    missing.add(((a, full[a]), (b, full[b])))
+    assert sorted(missing, key=str) == []
+    print(f"covering array: {len(rows)} rows hold {len(covered)} pairs")
+
+
+def test_every_row_is_a_valid_combination() -> None:
+    space = {json.dumps(c, sort_keys=True) for c in combinations._pairwise_space()}
+    for row in combinations.covering_array():
+        assert json.dumps(row, sort_keys=True) in space, row
+        assert decisions.refusals(combinations.complete(row)) == [], row
+
+
+def test_the_defaults_come_first() -> None:
+    rows = combinations.covering_array()
+    defaults = combinations.default_rows()
+    assert rows[: len(defaults)] == defaults
+    assert [row["framework"] for row in defaults] == ["fastapi", "django", "flask"]
+    assert {row["project_kind"] for row in defaults} == set(decisions.CHOICES["project_kind"])
+
+
+def test_default_rows_accept_every_recommendation() -> None:
+    for kind in decisions.CHOICES["project_kind"]:
+        row = combinations.default_answers(kind)
+        framework = decisions.recommend_framework(kind)
+        concurrency = decisions.recommend_concurrency(framework, "io_bound", False, True)
+        assert row["framework"] == framework
+        assert row["concurrency"] == concurrency
+        assert row["project_size"] == decisions.default_project_size(kind)
+        assert row["database"] == decisions.default_database(kind)
+        assert row["background_work"] == decisions.default_background_work(kind)
+        assert row["task_queue"] == decisions.recommend_task_queue(
+            row["background_work"], framework, concurrency, kind
+        )
+        for axis in ("workload", "docker", "ci", "python_version"):
+            assert row[axis] == QUESTIONS[axis]["default"], axis
+
+
+def test_the_array_stays_small() -> None:
+    """Greedy is not optimal, but must stay near the bound (the largest pair product)."""
+    sizes = [len(combinations.axis_values(a)) for a in combinations.PAIRWISE_AXES]
+    bound = max(x * y for x, y in itertools.combinations(sizes, 2))
+    rows = combinations.covering_array()
+    assert bound <= len(rows) <= len(combinations.default_rows()) + 2 * bound
+
+
+def test_the_array_is_deterministic() -> None:
+    """Same rows in the same order, whatever the hash seed (set order must not leak in)."""
+    outputs = set()
+    for seed in ("0", "1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "extensions.combinations", "--json"],
+            cwd=REPO_ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert outputs == {combinations.matrix_json() + "\n"}
+    assert combinations.covering_array() == combinations.covering_array()
+
+
+def test_the_matrix_json_is_what_ci_reads() -> None:
+    matrix = json.loads(combinations.matrix_json())
+    rows = combinations.project_rows()
+    assert [entry["id"] for entry in matrix["include"]] == list(map(combinations.row_id, rows))
+    assert [{k: v for k, v in e.items() if k != "id"} for e in matrix["include"]] == rows
+
+
+def test_the_table_prints_every_row() -> None:
+    text = combinations.table(combinations.covering_array())
+    assert len(text.splitlines()) == 2 + len(combinations.covering_array())
+    assert combinations.main(["--table"]) == 0
+    assert combinations.main(["--nonsense"]) == 2
+
+
+# ----------------------------------------------------------------- refused examples
+
+
+def test_each_example_breaks_exactly_its_rule() -> None:
+    examples = combinations.refused_examples()
+    assert list(examples) == [rule.name for rule in decisions.REFUSAL_RULES]
+    for rule in decisions.REFUSAL_RULES:
+        assert decisions.refusals(examples[rule.name]) == [rule.message], rule.name
+
+
+def test_each_example_is_minimal() -> None:
+    """No smaller part of an example's changes from the defaults breaks the rule alone.
+
+    (Setting broker without a queue that uses one would, but is never asked.)
+    """
+    base = {**combinations.default_answers("api"), "broker": "redis"}
+    for rule in decisions.REFUSAL_RULES:
+        example = combinations.refused_examples()[rule.name]
+        changes = {k: v for k, v in example.items() if base.get(k) != v}
+        assert set(changes) <= set(rule.axes), rule.name
+        for size in range(1, len(changes)):
+            for subset in itertools.combinations(changes, size):
+                partial = {**base, **{k: changes[k] for k in subset}}
+                if not all(combinations.is_asked(k, partial) for k in subset):
+                    continue  # the questionnaire would not ask for that answer
+                assert decisions.refusals(partial) != [rule.message], (rule.name, subset)
+
+
+def test_examples_use_offered_values_where_they_can() -> None:
+    """Only rules about a value copier.yml lacks fall back to a value it does not offer."""
+    for rule in decisions.REFUSAL_RULES:
+        example = combinations.refused_examples()[rule.name]
+        unoffered = combinations.uses_unoffered_values(example)
+        for axis, value in unoffered.items():
+            assert value in combinations.NOT_YET_OFFERED[axis], (rule.name, axis)
+        if not unoffered:
+            continue
+        # No example made of offered values alone breaks this rule.
+        offered_axes = [combinations.axis_values(a) for a in rule.axes]
+        base = {**combinations.default_answers("api"), "broker": "redis"}
+        for values in itertools.product(*offered_axes):
+            candidate = {**base, **dict(zip(rule.axes, values, strict=True))}
+            assert decisions.refusals(candidate) != [rule.message], (rule.name, candidate)
+
+
+# --------------------------------------------------------------------------- project rows
+
+
+def test_project_rows_start_with_the_covering_array_and_are_valid() -> None:
+    rows = combinations.project_rows()
+    assert rows[: len(combinations.covering_array())] == combinations.covering_array()
+    ids = [combinations.row_id(row) for row in rows]
+    assert len(ids) == len(set(ids))
+    for row in rows:
+        assert combinations.refusals(row) == [], row
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
+def test_project_rows_hold_what_the_issues_name(framework: str) -> None:
+    """Every size x allowed concurrency with SQLite, and by feature in both packages."""
+    rows = [r for r in combinations.project_rows() if r["framework"] == framework]
+    concurrencies = {"flask": ("sync",)}.get(framework, ("async", "sync"))
+    for size in ("small", "medium", "large"):
+        for concurrency in concurrencies:
+            assert any(
+                r["project_size"] == size
+                and r["concurrency"] == concurrency
+                and r["database"] == "sqlite"
+                for r in rows
+            ), (size, concurrency)
+    by_feature = {r["project_size"] for r in rows if r.get("code_organization") == "by_feature"}
+    assert by_feature == {"medium", "large"}
+    for axis, value in [("workload", "cpu_bound"), ("workload", "mixed"), ("docker", False)]:
+        assert any(r[axis] == value for r in rows), (axis, value)
+
+
+def test_project_rows_run_postgresql_for_every_framework_and_concurrency() -> None:
+    rows = combinations.project_rows()
+    for framework in decisions.CHOICES["framework"]:
+        for concurrency in decisions.CHOICES["concurrency"]:
+            answers = {"framework": framework, "concurrency": concurrency, "database": "postgresql"}
+            if combinations.refusals({**answers, "project_size": "medium", "task_queue": "none"}):
+                continue  # the questionnaire refuses it: nothing to run
+            sizes = {
+                r["project_size"]
+                for r in rows
+                if all(r[key] == value for key, value in answers.items())
+            }
+            assert {"medium", "large"} <= sizes, answers
