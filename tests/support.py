@@ -42,7 +42,7 @@ PROJECT_NAME = "Acme Orders"
 PACKAGE_NAME = "acme_orders"
 
 # Never copied into the temporary template repository.
-_COPY_IGNORE = shutil.ignore_patterns(
+COPY_IGNORE = shutil.ignore_patterns(
     ".git",
     ".venv",
     "__pycache__",
@@ -210,7 +210,7 @@ def make_template_repo(destination: Path, edit: Callable[[Path], None] | None = 
 
     ``edit``, when given, changes the copy before it is committed.
     """
-    shutil.copytree(REPO_ROOT, destination, ignore=_COPY_IGNORE, symlinks=True)
+    shutil.copytree(REPO_ROOT, destination, ignore=COPY_IGNORE, symlinks=True)
     if edit is not None:
         edit(destination)
     _git("init", "--quiet", "--initial-branch=main", cwd=destination)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,9 @@ import yaml
 
 from tests.support import (
     ANSWERS_FILE,
+    COPY_IGNORE,
     PROJECT_NAME,
+    REPO_ROOT,
     TEMPLATE_TAG,
     clean_env,
     interpreter,
@@ -419,3 +422,52 @@ def test_a_renamed_question_keeps_its_answer(tmp_path: Path) -> None:
     assert answers["maintainer_name"] == "Ada Lovelace"
     assert "author_name" not in answers
     assert 'name = "Ada Lovelace"' in (project / "pyproject.toml").read_text()
+
+
+# The last published release. Projects generated from it must update to this tree with no
+# conflict, converge with a fresh render and pass their checks. The test tags the commit
+# itself in its own clone of the history (tags in the checkout are never relied on).
+PREVIOUS_RELEASE = ("v0.1.0", "03bcac12846505495910d569810f7febb424e8ee")
+
+
+def template_with_history(destination: Path) -> Path:
+    """A clone of this repository's history, the release tagged, the working tree on top."""
+    tag, commit = PREVIOUS_RELEASE
+    git("clone", "--quiet", "--no-local", str(REPO_ROOT), str(destination), cwd=REPO_ROOT)
+    git("tag", "--force", tag, commit, cwd=destination)
+    git("rm", "-r", "--quiet", ".", cwd=destination)
+    shutil.copytree(REPO_ROOT, destination, ignore=COPY_IGNORE, dirs_exist_ok=True)
+    git("add", "--all", cwd=destination)
+    git("commit", "--quiet", "--no-verify", "--allow-empty", "--message", "HEAD", cwd=destination)
+    git("tag", "v99.0.0", cwd=destination)
+    return destination
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, {"project_size": "large", "concurrency": "sync", "code_organization": "by_feature"}],
+    ids=["defaults", "large-sync-by_feature"],
+)
+def test_a_project_of_the_previous_release_updates_cleanly(
+    tmp_path: Path, answers: dict[str, object]
+) -> None:
+    template = template_with_history(tmp_path / "template")
+    project = render_at(
+        template,
+        tmp_path / "project",
+        {"project_name": PROJECT_NAME, **answers},
+        PREVIOUS_RELEASE[0],
+    )
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Generated", cwd=project)
+    assert check_update(project)["update_available"] is True
+
+    copier_update(project)
+
+    assert leftovers(project) == []
+    fresh = render_at(
+        template, tmp_path / "fresh", {"project_name": PROJECT_NAME, **answers}, "v99.0.0"
+    )
+    assert_same_tree(project, fresh)
+    assert_checks_pass(project)
