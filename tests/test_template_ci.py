@@ -110,7 +110,7 @@ def test_every_marker_runs_in_a_job(workflow: dict[str, Any]) -> None:
     assert sorted(s for s in selections if s not in negated) == sorted(markers)
 
 
-def test_the_project_matrix_is_the_covering_array(workflow: dict[str, Any]) -> None:
+def test_the_project_matrix_is_the_project_tier(workflow: dict[str, Any]) -> None:
     jobs = workflow["jobs"]
     matrix_script = "\n".join(step.get("run", "") for step in jobs["matrix"]["steps"])
     assert "python3 -m extensions.combinations --json" in matrix_script
@@ -121,11 +121,14 @@ def test_the_project_matrix_is_the_covering_array(workflow: dict[str, Any]) -> N
     assert project["env"]["ROW_ID"] == "${{ matrix.id }}"
     test_step = project["steps"][-1]["run"]
     assert '-m project -k "${ROW_ID}"' in test_step
-    # What the matrix job prints is a GitHub matrix of the covering array's rows.
+    # What the matrix job prints is a GitHub matrix of the project tier's rows: the
+    # covering array first, then the rows the issues name.
     rows = json.loads(combinations.matrix_json())["include"]
     assert [row["id"] for row in rows] == [
-        combinations.row_id(row) for row in combinations.covering_array()
+        combinations.row_id(row) for row in combinations.project_rows()
     ]
+    covering = combinations.covering_array()
+    assert [row["id"] for row in rows[: len(covering)]] == list(map(combinations.row_id, covering))
 
 
 def test_project_jobs_get_every_service(workflow: dict[str, Any]) -> None:
