@@ -280,6 +280,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "database": _on(has_db),
             "sqlite": _on(answers["database"] == "sqlite"),
             "postgresql": _on(answers["database"] == "postgresql"),
+            # SQLAlchemy's migrations, shared by the frameworks that use them.
+            "alembic": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             "docker": _on(bool(answers["docker"])),
             "github": _on(answers["ci"] == "github"),
             "gitlab": _on(answers["ci"] == "gitlab"),
