@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
-from .runtime import Runtime
+from .runtime import Runtime, sqlalchemy_image_paths, sqlalchemy_url
 
 
 def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
@@ -37,41 +37,16 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     return names
 
 
-# The SQLAlchemy driver of each database, async and sync.
-DRIVERS = {
-    ("sqlite", True): "sqlite+aiosqlite",
-    ("sqlite", False): "sqlite",
-    ("postgresql", True): "postgresql+asyncpg",
-    ("postgresql", False): "postgresql+psycopg",
-}
-
-
-def database_url(answers: Mapping[str, Any]) -> str:
-    """The development default: a file in data/, or the compose PostgreSQL on localhost."""
-    database = answers["database"]
-    if database == "none":
-        return ""
-    scheme = DRIVERS[(database, answers["concurrency"] == "async")]
-    if database == "sqlite":
-        return f"{scheme}:///./data/app.db"
-    return f"{scheme}://postgres:postgres@localhost:5432/{answers['package_name']}"
-
-
 def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
     app = f"{layout.module['main']}:app"
     has_db = answers["database"] != "none"
-    copy: list[str] = []
-    if answers["project_size"] != "large":
-        copy.append(layout.root or "*.py")
-    if has_db:
-        copy += ["alembic.ini", "migrations"]
     return Runtime(
         # Inside a container the server must listen on every interface.
         serve=("uvicorn", app, "--host", "0.0.0.0", "--port", "8000"),  # noqa: S104
         dev_server=f"uvicorn {app} --reload",
         migrate=("alembic", "upgrade", "head") if has_db else (),
-        database_url=database_url(answers),
-        docker_copy=tuple(copy),
+        database_url=sqlalchemy_url(answers),
+        docker_copy=sqlalchemy_image_paths(answers, layout.root),
         docs_path="/docs",
         mypy_plugins=("pydantic.mypy",),
         ruff_immutable_calls=("fastapi.Depends", "fastapi.Query", "fastapi.Path"),

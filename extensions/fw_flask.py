@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
-from .runtime import Runtime
+from .runtime import Runtime, sqlalchemy_image_paths, sqlalchemy_url
 
 # Where the validation module goes, by project size (beside errors.py).
 VALIDATION_PATHS = {
@@ -75,13 +75,8 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 
 def database_url(answers: Mapping[str, Any]) -> str:
-    """The development default: a file in data/, or the compose PostgreSQL on localhost."""
-    database = answers["database"]
-    if database == "sqlite":
-        return "sqlite:///./data/app.db"
-    if database == "postgresql":
-        return f"postgresql+psycopg://postgres:postgres@localhost:5432/{answers['package_name']}"
-    return ""
+    """The development default (Flask is sync: sqlite, or PostgreSQL through psycopg 3)."""
+    return sqlalchemy_url(answers)
 
 
 def blueprints(layout: layout_mod.Layout) -> tuple[tuple[str, str], ...]:
@@ -97,11 +92,6 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
     main = layout.module["main"]
     factory = f"{main}:create_app()"
     has_db = answers["database"] != "none"
-    copy: list[str] = []
-    if answers["project_size"] != "large":
-        copy.append(layout.root or "*.py")
-    if has_db:
-        copy += ["alembic.ini", "migrations"]
     registered = blueprints(layout)
     return Runtime(
         serve=(
@@ -118,7 +108,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         ),
         dev_server=f"flask --app {main}:create_app run --debug --port 8000",
         migrate=("alembic", "upgrade", "head") if has_db else (),
-        docker_copy=tuple(copy),
+        docker_copy=sqlalchemy_image_paths(answers, layout.root),
         docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),
         database_url=database_url(answers),
         docs_path="/api/v1/items" if has_db else "/health/live",

@@ -7,6 +7,7 @@ without knowing which framework produced them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,3 +46,33 @@ class Runtime:
     tool_tables: str = ""
     # Framework-specific facts the framework's own templates read as ``project.fw``.
     facts: dict[str, Any] = field(default_factory=dict)
+
+
+# The SQLAlchemy driver of each database, async and sync (FastAPI and Flask).
+SQLALCHEMY_DRIVERS = {
+    ("sqlite", True): "sqlite+aiosqlite",
+    ("sqlite", False): "sqlite",
+    ("postgresql", True): "postgresql+asyncpg",
+    ("postgresql", False): "postgresql+psycopg",
+}
+
+
+def sqlalchemy_url(answers: Mapping[str, Any]) -> str:
+    """The development DATABASE_URL: a file in data/, or compose's PostgreSQL on localhost."""
+    database = answers["database"]
+    if database == "none":
+        return ""
+    scheme = SQLALCHEMY_DRIVERS[(database, answers["concurrency"] == "async")]
+    if database == "sqlite":
+        return f"{scheme}:///./data/app.db"
+    return f"{scheme}://postgres:postgres@localhost:5432/{answers['package_name']}"
+
+
+def sqlalchemy_image_paths(answers: Mapping[str, Any], root: str) -> tuple[str, ...]:
+    """What a SQLAlchemy project's image copies: its code (unless installed) and Alembic."""
+    paths: list[str] = []
+    if answers["project_size"] != "large":
+        paths.append(root or "*.py")
+    if answers["database"] != "none":
+        paths += ["alembic.ini", "migrations"]
+    return tuple(paths)
