@@ -280,6 +280,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "database": _on(has_db),
             "sqlite": _on(answers["database"] == "sqlite"),
             "postgresql": _on(answers["database"] == "postgresql"),
+            # Files FastAPI and Flask projects share (Pydantic schemas, SQLAlchemy models).
+            "fastapi_flask": _on(answers["framework"] in {"fastapi", "flask"}),
             # SQLAlchemy's migrations, shared by the frameworks that use them.
             "alembic": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             "docker": _on(bool(answers["docker"])),

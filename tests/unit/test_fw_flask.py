@@ -13,7 +13,10 @@ from packaging.requirements import Requirement
 from extensions import decisions, fw_flask, layout, project, versions
 from tests.support import default_answers
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template" / "{{ project.on.flask }}"
+TEMPLATES = Path(__file__).resolve().parents[2] / "template"
+TEMPLATE = TEMPLATES / "{{ project.on.flask }}"
+# Files Flask shares with FastAPI (schemas, models, Alembic).
+SHARED = (TEMPLATES / "{{ project.on.fastapi_flask }}", TEMPLATES / "{{ project.on.alembic }}")
 LAYOUTS = [
     ("small", "by_layer"),
     *itertools.product(("medium", "large"), decisions.CHOICES["code_organization"]),
@@ -115,10 +118,11 @@ def test_integration_tests_are_described_in_flask_terms() -> None:
 
 @EVERY_SET
 def test_every_part_has_a_template(a: dict[str, Any]) -> None:
-    """A part the layout places is rendered by a Flask template named after it."""
+    """A part the layout places is rendered by a Flask (or shared) template named after it."""
     templates = {
         match[1]
-        for path in TEMPLATE.rglob("*.jinja")
+        for folder in (TEMPLATE, *SHARED)
+        for path in folder.rglob("*.jinja")
         if (match := re.search(r"\{\{ project\.path\.(\w+) \}\}\.jinja$", path.name))
     }
     placed = {part for part, path in fw_flask.build_layout(a).path.items() if path}
