@@ -455,6 +455,7 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "ci": "none",
     },
     # FastAPI with PostgreSQL (asyncpg, psycopg 3).
+    {"framework": "fastapi", "concurrency": "sync", "project_size": _M, "database": "postgresql"},
     {"framework": "fastapi", "concurrency": "async", "project_size": _M, "database": "postgresql"},
     {
         "framework": "fastapi",
@@ -490,6 +491,31 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "code_organization": "by_feature",
         "project_kind": "api",
         "docker": False,
+    },
+    # Django with PostgreSQL (psycopg 3 through Django's pool), WSGI and ASGI.
+    {"framework": "django", "concurrency": "sync", "project_size": _M, "database": "postgresql"},
+    {
+        "framework": "django",
+        "concurrency": "sync",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "database": "postgresql",
+        "docker": False,
+    },
+    {
+        "framework": "django",
+        "concurrency": "async",
+        "project_size": _M,
+        "database": "postgresql",
+        "ci": "gitlab",
+    },
+    {
+        "framework": "django",
+        "concurrency": "async",
+        "project_size": _L,
+        "code_organization": "by_feature",
+        "database": "postgresql",
+        "python_version": "3.12",
     },
     # Flask (sync only) with SQLite and PostgreSQL.
     {"framework": "flask", "concurrency": "sync", "project_size": _S},

@@ -252,13 +252,6 @@ REFUSAL_RULES: tuple[Rule, ...] = (
         "framework 'fastapi' for in-process BackgroundTasks.",
     ),
     Rule(
-        "postgresql_not_yet_for_django",
-        ("framework", "database"),
-        lambda a: a["database"] == "postgresql" and a["framework"] == "django",
-        "This template release offers PostgreSQL with FastAPI and Flask; Django gets it in "
-        "the next one. Choose database 'sqlite' for Django (or framework 'fastapi' or 'flask').",
-    ),
-    Rule(
         "flask_is_sync",
         ("framework", "concurrency"),
         lambda a: a["framework"] == "flask" and a["concurrency"] == "async",
@@ -421,6 +414,11 @@ _WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
         "single-instance services. Plain SQLAlchemy 2.0 (no Flask-SQLAlchemy): the factory "
         "creates the engine, each request gets a session through `g` that teardown closes, "
         "and repositories and Alembic stay independent of Flask."
+    ),
+    ("database", "postgresql", "django"): (
+        "PostgreSQL through Django's own connection pool (psycopg 3): size and overflow from "
+        "the environment, each connection checked before a request borrows it, the same under "
+        "WSGI and ASGI; the tests run against a real server."
     ),
     ("project_size", "small", "django"): (
         "One settings module and the apps at the root, beside manage.py: the whole site "

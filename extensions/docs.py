@@ -141,7 +141,7 @@ def env_vars(
                 ),
             )
         )
-    if database_url and framework in {"fastapi", "flask"}:
+    if database_url and (framework in {"fastapi", "flask"} or answers["database"] == "postgresql"):
         found += [
             EnvVar(
                 "DATABASE_POOL_SIZE",

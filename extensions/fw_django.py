@@ -196,6 +196,9 @@ def _test_paths(
     tests["test_logging"] = f"{unit}test_logging.py"
     tests["test_errors"] = f"{integration}test_errors.py"
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
+    # The PostgreSQL server the tests run on: checked up front, and stopped by the outage test.
+    postgresql = answers["database"] == "postgresql"
+    tests["tests_database"] = "tests/database.py" if postgresql else ""
     tests["test_e2e"] = "tests/e2e/test_items_journey.py" if split and "items" in names else ""
     return tests
 
@@ -235,6 +238,9 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["django", "whitenoise", "structlog", "python-dotenv", "httpx"]
     if has_db:
         names += ["djangorestframework", "dj-database-url", "django-stubs-ext"]
+    if answers["database"] == "postgresql":
+        # psycopg 3, and psycopg_pool for Django's own connection pool.
+        names += ["psycopg", "psycopg-pool"]
     if answers["project_size"] != "small":
         names.append("tenacity")
     names.append("uvicorn" if answers["concurrency"] == "async" else "gunicorn")
@@ -259,6 +265,20 @@ SECRET_KEY_MIN_LENGTH = 50
 GUNICORN_THREADS = 4
 # Server processes; gunicorn and uvicorn both read WEB_CONCURRENCY.
 WEB_CONCURRENCY = 2
+
+
+def database_url(answers: Mapping[str, Any]) -> str:
+    """The development default: a file in data/, or the compose PostgreSQL on localhost.
+
+    dj-database-url reads ``postgresql://`` (libpq's own scheme, which psql and
+    psycopg take as they are) as Django's PostgreSQL backend, psycopg 3.
+    """
+    database = answers["database"]
+    if database == "sqlite":
+        return "sqlite:///./data/app.db"
+    if database == "postgresql":
+        return f"postgresql://postgres:postgres@localhost:5432/{answers['package_name']}"
+    return ""
 
 
 def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
@@ -306,7 +326,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         serve=serve,
         dev_server=dev_server,
         migrate=("python", "manage.py", "migrate", "--noinput") if has_db else (),
-        database_url="sqlite:///./data/app.db" if has_db else "",
+        database_url=database_url(answers),
         docker_copy=tuple(copy),
         docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),
         # whitenoise serves the collected, fingerprinted files (admin, browsable API, pages).

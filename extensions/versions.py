@@ -33,6 +33,8 @@ RUNTIME: dict[str, str] = {
     "python-dotenv": "python-dotenv>=1.2,<2",
     # Runtime half of django-stubs: makes admin.ModelAdmin[Item] and friends subscriptable.
     "django-stubs-ext": "django-stubs-ext>=6.1,<6.2",
+    # The connection pool Django's PostgreSQL backend keeps per process (with "psycopg").
+    "psycopg-pool": "psycopg-pool>=3.3,<4",
     # Flask projects
     "flask": "flask>=3.1,<4",
     # The WSGI server of Django (sync) and Flask projects.

@@ -311,10 +311,6 @@ _FINE = {
     "broker": "redis",
 }
 _RULE_CASES = {
-    "postgresql_not_yet_for_django": (
-        {"framework": "django", "concurrency": "sync", "database": "postgresql"},
-        "database",
-    ),
     "background_work_needs_an_offered_queue": (
         {"framework": "flask", "concurrency": "sync", "background_work": "fire_and_forget"},
         "background_work",

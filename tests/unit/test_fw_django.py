@@ -40,7 +40,7 @@ def every_django_answer_set() -> list[dict[str, Any]]:
             ("fullstack", "api"),
             decisions.CHOICES["concurrency"],
             LAYOUTS,
-            ("none", "sqlite"),
+            decisions.CHOICES["database"],
             decisions.CHOICES["workload"],
         )
     ]
@@ -314,6 +314,7 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
         assert bool(built.path[part]) == has_db, part
     for part in ("items_views", "template_item_list", "test_items_pages"):
         assert bool(built.path[part]) == pages, part
+    assert bool(built.path["tests_database"]) == (a["database"] == "postgresql")
     for part in ("compute_routes", "compute_service", "compute_forms", "test_compute_api"):
         assert bool(built.path[part]) == (a["workload"] != "io_bound"), part
     assert bool(built.path["asgi"]) == (a["concurrency"] == "async") != bool(built.path["wsgi"])
@@ -364,6 +365,15 @@ def test_runtime_dependencies_follow_the_answers() -> None:
         "uvicorn",
     }
     assert not {"fastapi", "sqlalchemy", "alembic", "pydantic"} & (small | large)
+
+
+def test_postgresql_brings_psycopg_and_its_pool() -> None:
+    sqlite = names(fw_django.dependencies(answers(database="sqlite")), versions.RUNTIME)
+    postgresql = names(fw_django.dependencies(answers(database="postgresql")), versions.RUNTIME)
+
+    assert postgresql - sqlite == {"psycopg", "psycopg-pool"}
+    assert "binary" in Requirement(versions.RUNTIME["psycopg"]).extras
+    assert not {"asyncpg", "sqlalchemy"} & postgresql
 
 
 def test_dev_dependencies_follow_the_answers() -> None:
@@ -428,7 +438,12 @@ def test_database_facts_appear_only_with_a_database(a: dict[str, Any]) -> None:
         assert runtime.docs_path == "/health/live"
     else:
         assert runtime.migrate == ("python", "manage.py", "migrate", "--noinput")
-        assert runtime.database_url == "sqlite:///./data/app.db"
+        expected_url = {
+            "sqlite": "sqlite:///./data/app.db",
+            # libpq's own scheme: dj-database-url, psql and psycopg all read it.
+            "postgresql": f"postgresql://postgres:postgres@localhost:5432/{PACKAGE}",
+        }
+        assert runtime.database_url == expected_url[a["database"]]
         assert runtime.mypy_plugins == ("mypy_django_plugin.main", "mypy_drf_plugin.main")
         assert runtime.docs_path == ("/" if a["project_kind"] == "fullstack" else "/api/v1/items")
 
@@ -470,6 +485,18 @@ def test_async_tests_run_under_pytest_asyncio() -> None:
     options = dict(fw_django.runtime(a, fw_django.build_layout(a)).pytest_options)
 
     assert options["asyncio_mode"] == '"auto"'
+
+
+def test_postgresql_urls_use_the_django_scheme() -> None:
+    """The shared files (compose, CI, .env.example) build their URLs from this scheme."""
+    facts = project.for_answers(answers(database="postgresql"))
+
+    assert facts.database_scheme == "postgresql"
+    assert facts.postgres_url("db", PACKAGE, "secret") == (
+        f"postgresql://postgres:secret@db:5432/{PACKAGE}"
+    )
+    assert facts.path["tests_database"] == "tests/database.py"
+    assert facts.on["postgresql"] == "."
 
 
 def test_the_project_facts_use_the_django_layout() -> None:
