@@ -378,7 +378,10 @@ _WHY: dict[tuple[str, str], str] = {
         "compose.yaml runs migrations once before the web service starts."
     ),
     ("docker", "False"): "No container files: the service runs from its virtual environment.",
-    ("ci", "github"): "GitHub Actions runs `make check` (and builds the image) on every push.",
+    ("ci", "github"): (
+        "GitHub Actions runs `make check` (and builds the image) on pushes to main and on "
+        "pull requests."
+    ),
     ("ci", "gitlab"): "GitLab CI runs `make check` (and builds the image) on every push.",
     ("ci", "none"): "No CI configuration: run `make check` before you push.",
 }
@@ -387,9 +390,10 @@ _WHY: dict[tuple[str, str], str] = {
 # Where a framework changes why a choice fits, its own wording wins over _WHY's.
 _WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
     ("concurrency", "async", "django"): (
-        "Django runs under ASGI (uvicorn): the health probes, compute endpoints and pages are "
-        "async views (the async ORM, sync_to_async where it has no async form). Django REST "
-        "Framework has no async views, so the items API runs in a worker thread."
+        "Django runs under ASGI (uvicorn): the health probes, and the pages and offloaded "
+        "CPU work where the project has them, are async views (the async ORM, sync_to_async "
+        "where it has no async form). Django REST Framework has no async views, so the API "
+        "runs in a worker thread."
     ),
     ("concurrency", "sync", "django"): (
         "Django runs under WSGI (gunicorn): plain views, one worker thread per in-flight "
@@ -419,6 +423,14 @@ _WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
         "PostgreSQL through Django's own connection pool (psycopg 3): size and overflow from "
         "the environment, each connection checked before a request borrows it, the same under "
         "WSGI and ASGI; the tests run against a real server."
+    ),
+    ("code_organization", "by_layer", "django"): (
+        "One Django app split into packages per layer (models, selectors, services, "
+        "serializers, api and views), a module per feature in each: easy to learn."
+    ),
+    ("code_organization", "by_feature", "django"): (
+        "A Django app per feature, holding its models, selectors, services, serializers, "
+        "views and migrations: a change touches one app, and apps can have different owners."
     ),
     ("project_size", "small", "django"): (
         "One settings module and the apps at the root, beside manage.py: the whole site "

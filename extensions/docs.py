@@ -29,9 +29,18 @@ class EnvVar:
     help: tuple[str, ...]  # comment lines above it in .env.example
 
 
+# How each framework runs, by concurrency.
+SERVED = {
+    ("django", "async"): "ASGI under uvicorn",
+    ("django", "sync"): "WSGI under gunicorn",
+    ("flask", "sync"): "under gunicorn",
+}
+
+
 def stack(answers: Mapping[str, Any]) -> str:
     framework = answers["framework"]
-    parts = [f"{STACK[framework]} ({answers['concurrency']})"]
+    served = SERVED.get((framework, answers["concurrency"]), answers["concurrency"])
+    parts = [f"{STACK[framework]} ({served})"]
     database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(answers["database"])
     if database:
         if framework == "django":
@@ -109,11 +118,14 @@ def env_vars(
         found.append(
             EnvVar(
                 "ALLOWED_HOSTS",
-                "`localhost,127.0.0.1`",
-                "comma-separated host names this site serves",
-                "localhost,127.0.0.1",
+                "none (localhost always)",
+                "comma-separated host names this site serves, besides localhost",
+                "orders.example.com",
                 True,
-                ("Comma-separated host names the site answers to (production).",),
+                (
+                    "Comma-separated host names the site answers to, besides localhost",
+                    "(which the container's healthchecks use).",
+                ),
             )
         )
     if database_url:
@@ -277,6 +289,28 @@ def env_vars(
     return tuple(found)
 
 
+def layers(answers: Mapping[str, Any]) -> str:
+    """The README's sentence on how the layers call each other."""
+    has_db = answers["database"] != "none"
+    if answers["framework"] == "django":
+        if not has_db:
+            return "Views parse requests and shape responses; services hold the business rules."
+        return (
+            "Views parse requests and shape responses; services hold the writes and selectors "
+            "the reads, and they are the only code that queries the models."
+        )
+    if not has_db:
+        return (
+            "Layers call downward only: routes → services → domain logic. Routes parse "
+            "requests and shape responses, services hold the business rules."
+        )
+    return (
+        "Layers call downward only: routes → services → repositories → models. Routes parse "
+        "requests and shape responses, services hold the business rules, repositories are "
+        "the only code that builds queries."
+    )
+
+
 def parts(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """(part, where) rows of the README's layout table; parts a project lacks are left out."""
     framework = answers["framework"]
@@ -308,10 +342,20 @@ def add_feature_steps(answers: Mapping[str, Any], path: Mapping[str, str]) -> tu
     has_db = answers["database"] != "none"
     main = path.get("main", "")
     if framework == "django":
-        steps = [
-            "A Django app for the feature (`uv run python manage.py startapp`), "
-            "added to `INSTALLED_APPS`."
-        ]
+        if answers["project_size"] != "small" and answers["code_organization"] == "by_layer":
+            steps = [
+                "A module for the feature in each layer package of the `app` app "
+                "(models, selectors, services, serializers, api)."
+            ]
+        else:
+            where = {"small": "", "medium": "app/"}.get(
+                answers["project_size"], f"src/{answers['package_name']}/"
+            )
+            steps = [
+                f"A Django app for the feature: `mkdir {where}orders && uv run python manage.py "
+                f"startapp orders {where}orders`, then set its `AppConfig.name` to the dotted "
+                "path and add it to `INSTALLED_APPS`."
+            ]
         if has_db:
             steps.append(
                 "Models, then `uv run python manage.py makemigrations`; selectors for reads and "

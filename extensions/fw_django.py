@@ -330,7 +330,9 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         docker_copy=tuple(copy),
         docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),
         # whitenoise serves the collected, fingerprinted files (admin, browsable API, pages).
-        docker_prepare=("python manage.py collectstatic --noinput",),
+        # The image defaults to production settings, which need the real secret: collect
+        # with the development ones (their static storage is the same).
+        docker_prepare=("ENVIRONMENT=development python manage.py collectstatic --noinput",),
         make_targets=(
             (("superuser", "Create an admin user", "uv run python manage.py createsuperuser"),)
             if has_db

@@ -132,6 +132,10 @@ class Project:
         return docs.env_vars(self.answers, self.runtime.database_url, secret_length)
 
     @property
+    def layers(self) -> str:
+        return docs.layers(self.answers)
+
+    @property
     def parts(self) -> tuple[tuple[str, str], ...]:
         return docs.parts(self.answers, self.layout.path)
 

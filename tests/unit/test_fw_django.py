@@ -463,7 +463,9 @@ def test_the_image_copies_what_is_not_installed(
     runtime = fw_django.runtime(a, fw_django.build_layout(a))
 
     assert runtime.docker_copy == copied
-    assert runtime.docker_prepare == ("python manage.py collectstatic --noinput",)
+    assert runtime.docker_prepare == (
+        "ENVIRONMENT=development python manage.py collectstatic --noinput",
+    )
 
 
 @pytest.mark.parametrize(
