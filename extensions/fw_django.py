@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
-from .runtime import Runtime
+from .runtime import Runtime, gunicorn_command
 
 # What each layer of a feature is called: its file in a feature app, and its
 # package in a by-layer app. The layer keys follow the shared layout contract
@@ -39,15 +39,7 @@ FEATURE_FILES = {
     "forms": "forms",
     "views": "views",
 }
-LAYER_PACKAGES = {
-    "routes": "api",
-    "service": "services",
-    "selectors": "selectors",
-    "models": "models",
-    "serializers": "serializers",
-    "forms": "forms",
-    "views": "views",
-}
+LAYER_PACKAGES = FEATURE_FILES
 LAYERS = tuple(FEATURE_FILES)
 # The server-rendered templates of the items pages, relative to an app's templates/.
 PAGE_TEMPLATES = {
@@ -261,8 +253,6 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 # Django's own deployment check (security.W009) wants at least 50 characters.
 SECRET_KEY_MIN_LENGTH = 50
-# Threads per gunicorn worker process (sync projects).
-GUNICORN_THREADS = 4
 # Server processes; gunicorn and uvicorn both read WEB_CONCURRENCY.
 WEB_CONCURRENCY = 2
 
@@ -291,19 +281,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         serve: tuple[str, ...] = ("uvicorn", app, "--host", "0.0.0.0", "--port", "8000")  # noqa: S104
         dev_server = f"uvicorn {app} --reload"
     else:
-        serve = (
-            "gunicorn",
-            f"{config}.wsgi",
-            "--bind",
-            "0.0.0.0:8000",
-            # Threaded workers: requests waiting on I/O (or on the process pool) overlap.
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(GUNICORN_THREADS),
-            # The container runtime manages the process; no gunicorn control socket.
-            "--no-control-socket",
-        )
+        serve = gunicorn_command(f"{config}.wsgi")
         dev_server = "python manage.py runserver"
 
     copy = ["manage.py"]

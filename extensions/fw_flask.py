@@ -16,7 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
-from .runtime import Runtime, sqlalchemy_image_paths, sqlalchemy_url
+from .runtime import (
+    Runtime,
+    gunicorn_command,
+    sqlalchemy_image_paths,
+    sqlalchemy_url,
+)
 
 # Where the validation module goes, by project size (beside errors.py).
 VALIDATION_PATHS = {
@@ -25,8 +30,6 @@ VALIDATION_PATHS = {
     "large": "core/validation.py",
 }
 # Threads per gunicorn worker process: requests waiting on I/O (or on the
-# process pool) overlap inside one worker.
-GUNICORN_THREADS = 4
 # Worker processes; gunicorn reads WEB_CONCURRENCY, so operators can change it.
 WEB_CONCURRENCY = 2
 
@@ -94,18 +97,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
     has_db = answers["database"] != "none"
     registered = blueprints(layout)
     return Runtime(
-        serve=(
-            "gunicorn",
-            "--bind",
-            "0.0.0.0:8000",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(GUNICORN_THREADS),
-            # The container runtime manages the process; no gunicornc control socket.
-            "--no-control-socket",
-            factory,
-        ),
+        serve=gunicorn_command(factory),
         dev_server=f"flask --app {main}:create_app run --debug --port 8000",
         migrate=("alembic", "upgrade", "head") if has_db else (),
         docker_copy=sqlalchemy_image_paths(answers, layout.root),

@@ -76,3 +76,23 @@ def sqlalchemy_image_paths(answers: Mapping[str, Any], root: str) -> tuple[str, 
     if answers["database"] != "none":
         paths += ["alembic.ini", "migrations"]
     return tuple(paths)
+
+
+# Threads per gunicorn worker (gthread): requests waiting on I/O or a pool overlap.
+GUNICORN_THREADS = 4
+
+
+def gunicorn_command(app: str) -> tuple[str, ...]:
+    """The container's WSGI server: gthread workers on 0.0.0.0:8000 (WEB_CONCURRENCY of them)."""
+    return (
+        "gunicorn",
+        "--bind",
+        "0.0.0.0:8000",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(GUNICORN_THREADS),
+        # The container runtime manages the process: no gunicorn control socket.
+        "--no-control-socket",
+        app,
+    )

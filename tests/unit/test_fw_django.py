@@ -420,7 +420,7 @@ def test_the_server_listens_on_port_8000(a: dict[str, Any]) -> None:
         assert runtime.serve[runtime.serve.index("--port") + 1] == "8000"
         assert runtime.dev_server == f"uvicorn {config}.asgi:application --reload"
     else:
-        assert runtime.serve[:2] == ("gunicorn", f"{config}.wsgi")
+        assert (runtime.serve[0], runtime.serve[-1]) == ("gunicorn", f"{config}.wsgi")
         assert runtime.serve[runtime.serve.index("--bind") + 1] == "0.0.0.0:8000"
         assert runtime.serve[runtime.serve.index("--worker-class") + 1] == "gthread"
         assert runtime.dev_server == "python manage.py runserver"
