@@ -11,13 +11,14 @@ import atexit
 import copy
 import functools
 import os
+import re
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ import copier._main
 import copier._template
 import jinja2
 import yaml
+from packaging.requirements import Requirement
 
 from extensions import combinations, project
 
@@ -438,3 +440,24 @@ def default_answers(**overrides: Any) -> dict[str, Any]:
         "ci": "github",
         **overrides,
     }
+
+
+# --------------------------------------------------------------------------- template files
+
+TEMPLATE_ROOT = REPO_ROOT / "template"
+_PART_FILE = re.compile(r"^\{\{ project\.path\.(\w+) \}\}(\.jinja)?$")
+
+
+def template_parts(*folders: Path) -> set[str]:
+    """The layout parts that files named ``{{ project.path.<part> }}`` below ``folders`` render."""
+    return {
+        match[1]
+        for folder in folders
+        for path in folder.rglob("*")
+        if (match := _PART_FILE.search(path.name))
+    }
+
+
+def requirement_names(names: Iterable[str], table: Mapping[str, str]) -> set[str]:
+    """The distribution names behind ``versions`` keys."""
+    return {Requirement(table[name]).name for name in names}

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import itertools
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
 
 from extensions import decisions, fw_django, project, versions
-from tests.support import default_answers
+from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template" / "{{ project.on.django }}"
+TEMPLATE = TEMPLATE_ROOT / "{{ project.on.django }}"
 PACKAGE = "acme_orders"
 LAYOUTS = [
     ("small", "by_layer"),
@@ -323,21 +321,13 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
 @EVERY_SET
 def test_every_part_has_a_template(a: dict[str, Any]) -> None:
     """A part the layout places is rendered by a Django template named after it."""
-    templates = {
-        match[1]
-        for path in TEMPLATE.rglob("*")
-        if (match := re.search(r"^\{\{ project\.path\.(\w+) \}\}(\.jinja)?$", path.name))
-    }
+    templates = template_parts(TEMPLATE)
     placed = {part for part, path in fw_django.build_layout(a).path.items() if path}
 
     assert placed <= templates
 
 
 # ----------------------------------------------------------------- dependencies
-
-
-def names(requirements: list[str], table: dict[str, str]) -> set[str]:
-    return {Requirement(table[name]).name for name in requirements}
 
 
 @EVERY_SET
@@ -347,11 +337,11 @@ def test_dependencies_name_known_versions(a: dict[str, Any]) -> None:
 
 
 def test_runtime_dependencies_follow_the_answers() -> None:
-    small = names(
+    small = requirement_names(
         fw_django.dependencies(answers(project_size="small", database="none", concurrency="sync")),
         versions.RUNTIME,
     )
-    large = names(
+    large = requirement_names(
         fw_django.dependencies(answers(project_size="large", concurrency="async")),
         versions.RUNTIME,
     )
@@ -368,8 +358,10 @@ def test_runtime_dependencies_follow_the_answers() -> None:
 
 
 def test_postgresql_brings_psycopg_and_its_pool() -> None:
-    sqlite = names(fw_django.dependencies(answers(database="sqlite")), versions.RUNTIME)
-    postgresql = names(fw_django.dependencies(answers(database="postgresql")), versions.RUNTIME)
+    sqlite = requirement_names(fw_django.dependencies(answers(database="sqlite")), versions.RUNTIME)
+    postgresql = requirement_names(
+        fw_django.dependencies(answers(database="postgresql")), versions.RUNTIME
+    )
 
     assert postgresql - sqlite == {"psycopg", "psycopg-pool"}
     assert "binary" in Requirement(versions.RUNTIME["psycopg"]).extras

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import itertools
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from packaging.requirements import Requirement
 
 from extensions import decisions, fw_flask, layout, project, versions
-from tests.support import default_answers
+from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "template"
-TEMPLATE = TEMPLATES / "{{ project.on.flask }}"
+TEMPLATE = TEMPLATE_ROOT / "{{ project.on.flask }}"
 # Files Flask shares with FastAPI (schemas, models, Alembic).
-SHARED = (TEMPLATES / "{{ project.on.fastapi_flask }}", TEMPLATES / "{{ project.on.alembic }}")
+SHARED = (
+    TEMPLATE_ROOT / "{{ project.on.fastapi_flask }}",
+    TEMPLATE_ROOT / "{{ project.on.alembic }}",
+)
 LAYOUTS = [
     ("small", "by_layer"),
     *itertools.product(("medium", "large"), decisions.CHOICES["code_organization"]),
@@ -119,22 +119,13 @@ def test_integration_tests_are_described_in_flask_terms() -> None:
 @EVERY_SET
 def test_every_part_has_a_template(a: dict[str, Any]) -> None:
     """A part the layout places is rendered by a Flask (or shared) template named after it."""
-    templates = {
-        match[1]
-        for folder in (TEMPLATE, *SHARED)
-        for path in folder.rglob("*.jinja")
-        if (match := re.search(r"\{\{ project\.path\.(\w+) \}\}\.jinja$", path.name))
-    }
+    templates = template_parts(TEMPLATE, *SHARED)
     placed = {part for part, path in fw_flask.build_layout(a).path.items() if path}
 
     assert placed <= templates
 
 
 # ----------------------------------------------------------------- dependencies
-
-
-def names(requirements: list[str], table: dict[str, str]) -> set[str]:
-    return {Requirement(table[name]).name for name in requirements}
 
 
 @EVERY_SET
@@ -144,10 +135,12 @@ def test_dependencies_name_known_versions(a: dict[str, Any]) -> None:
 
 
 def test_runtime_dependencies_follow_the_answers() -> None:
-    small = names(
+    small = requirement_names(
         fw_flask.dependencies(answers(project_size="small", database="none")), versions.RUNTIME
     )
-    large = names(fw_flask.dependencies(answers(project_size="large")), versions.RUNTIME)
+    large = requirement_names(
+        fw_flask.dependencies(answers(project_size="large")), versions.RUNTIME
+    )
 
     assert small == {"flask", "gunicorn", "pydantic", "pydantic-settings", "httpx", "structlog"}
     assert large == small | {"tenacity", "sqlalchemy", "alembic"}
@@ -158,7 +151,9 @@ def test_runtime_dependencies_follow_the_answers() -> None:
     ("database", "drivers"), [("none", set()), ("sqlite", set()), ("postgresql", {"psycopg"})]
 )
 def test_postgresql_brings_the_sync_driver(database: str, drivers: set[str]) -> None:
-    required = names(fw_flask.dependencies(answers(database=database)), versions.RUNTIME)
+    required = requirement_names(
+        fw_flask.dependencies(answers(database=database)), versions.RUNTIME
+    )
 
     assert required & {"psycopg", "psycopg2", "psycopg2-binary", "asyncpg"} == drivers
 
@@ -230,13 +225,18 @@ def test_the_shared_files_see_the_psycopg_scheme() -> None:
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_each_database_has_its_own_test_fixtures(database: str) -> None:
-    """SQLite tests copy a migrated file; PostgreSQL tests create a database on a server."""
+    """SQLite tests copy a migrated file; PostgreSQL tests create a database on a server.
+
+    Flask shares the sync fixtures with FastAPI; each database kind has its own folder.
+    """
     plugins = {
-        path.parent.name for path in TEMPLATE.rglob("{{ project.path.tests_database }}.jinja")
+        path.relative_to(folder).parts[0]
+        for folder in (TEMPLATE, *SHARED)
+        for path in folder.rglob("{{ project.path.tests_database }}.jinja")
     }
 
     assert f"{{{{ project.on.{database} }}}}" in plugins
-    assert not (TEMPLATE / "{{ project.path.tests_database }}.jinja").exists()
+    assert "{{ project.path.tests_database }}.jinja" not in plugins
 
 
 @pytest.mark.parametrize(("size", "code"), [("small", "*.py"), ("medium", "app"), ("large", None)])
