@@ -180,7 +180,7 @@ class Project:
     @property
     def asgi_app(self) -> str:
         """The ``module:attribute`` a FastAPI server imports."""
-        return f"{self.layout.module['main']}:app"
+        return str(self.fw["asgi_app"])
 
     @property
     def uses_src(self) -> bool:
