@@ -11,7 +11,9 @@ Which axes are multiplied, and why:
 * **Tree axes** (:data:`TREE_AXES`) change which files are rendered or what
   they contain structurally: framework, concurrency, project size, code
   organisation, database, workload, task queue, broker, docker and CI.
-  Every valid combination of them is enumerated.
+  Every valid combination of them is enumerated, except that ``docker`` and
+  ``ci`` rotate over the workload axis (:data:`ROTATED_AXES`): they change
+  container and CI files only, workload changes Python modules only.
 * **Conditional axes** exist only where the questionnaire asks them:
   ``code_organization`` when ``project_size`` is not ``small``, ``broker`` when
   the task queue needs one (:data:`BROKER_QUEUES`). Where a question is not
@@ -62,6 +64,17 @@ TREE_AXES: tuple[str, ...] = (
 )
 # Cycled through the enumeration; a full axis of the covering array.
 CYCLED_AXES: tuple[str, ...] = ("python_version",)
+# Tree axes that only change files no other axis but the service choices reaches (the
+# Dockerfile, compose.yaml, the CI workflow and two Markdown files; never a Python module).
+# The enumeration rotates them over the workload axis, which changes Python modules only:
+# each workload block of three holds both docker values and all three CI systems, so every
+# other combination of the tree axes meets each of them (tests/unit/test_combinations.py).
+ROTATED_AXES: tuple[str, ...] = ("docker", "ci")
+# The order the enumeration multiplies the other tree axes in: workload innermost.
+ENUMERATED_AXES: tuple[str, ...] = (
+    *(a for a in TREE_AXES if a not in ROTATED_AXES and a != "workload"),
+    "workload",
+)
 # Answers that follow from the tree axes (see the module docstring).
 DERIVED_AXES: tuple[str, ...] = ("background_work",)
 # Questions that change text only and keep their defaults everywhere.
@@ -76,10 +89,7 @@ BROKER_QUEUES: frozenset[str] = frozenset({"arq", "rq", "celery", "dramatiq"})
 # them yet. refused_examples() may use them (a rule about ARQ needs ARQ); valid
 # combinations never do. A value moves out of here when copier.yml offers it.
 NOT_YET_OFFERED: dict[str, tuple[str, ...]] = {
-    "project_kind": ("ml_api", "worker", "cli"),
-    "background_work": ("durable", "workflows"),
-    "task_queue": ("arq", "rq", "celery", "dramatiq"),
-    "broker": ("rabbitmq",),
+    "project_kind": ("ml_api", "cli"),
 }
 
 # copier.yml's fixed (non-computed) defaults, for the questions whose default is
@@ -130,7 +140,7 @@ def values_for(axis: str, answers: Mapping[str, Any]) -> tuple[Any, ...]:
 def is_asked(axis: str, answers: Mapping[str, Any]) -> bool:
     """Whether the questionnaire asks ``axis`` given the earlier answers (copier.yml's ``when``)."""
     if axis == "code_organization":
-        return answers["project_size"] != "small"
+        return bool(answers["project_size"] != "small")
     if axis == "broker":
         return answers["task_queue"] in BROKER_QUEUES
     return True
@@ -147,14 +157,17 @@ def project_kind_for(framework: str) -> str:
 def background_work_for(answers: Mapping[str, Any]) -> str:
     """The background_work answer whose recommended queue is the chosen ``task_queue``.
 
-    ``none`` leads to no queue; when no answer recommends the queue (the user
-    overrode the recommendation) the first kind of background work is taken.
+    ``none`` leads to no queue. The kind's own default comes first where it leads
+    there (a worker project's ``durable``, as the questionnaire answers it); when
+    no answer recommends the queue (the user overrode the recommendation) the
+    first kind of background work is taken.
     """
     queue = answers["task_queue"]
     offered = decisions.CHOICES["background_work"]
     if queue == "none":
         return "none"
-    for work in offered:
+    default = decisions.default_background_work(answers["project_kind"])
+    for work in sorted(offered, key=lambda work: work != default):
         if work == "none":
             continue
         recommended = decisions.recommend_task_queue(
@@ -196,7 +209,7 @@ def _tree_products() -> Iterator[dict[str, Any]]:
             yield from extend({**prefix, axis: value}, rest)
 
     # Conditional axes come after the axes their values depend on.
-    yield from extend({}, TREE_AXES)
+    yield from extend({}, ENUMERATED_AXES)
 
 
 def _with_derived(tree: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,16 +224,35 @@ def _valid_trees() -> tuple[dict[str, Any], ...]:
 
 
 def valid_combinations() -> list[dict[str, Any]]:
-    """Every valid combination of the tree axes, with derived answers and a cycled Python.
+    """Every valid combination of the tree axes, with derived answers and the rotated axes.
 
-    The order is fixed (the product of :data:`TREE_AXES` in ``CHOICES`` order);
-    ``python_version`` takes the next version for each combination.
+    The order is fixed (the product of :data:`ENUMERATED_AXES` in ``CHOICES``
+    order). ``docker`` and ``ci`` rotate with every combination, ``python_version``
+    with every workload block, so both meet every value of the other axes.
     """
     versions = axis_values("python_version")
-    return [
-        {**combo, "python_version": versions[index % len(versions)]}
-        for index, combo in enumerate(_valid_trees())
-    ]
+    dockers, cis = axis_values("docker"), axis_values("ci")
+    block = len(axis_values("workload"))
+    combos = []
+    for index, tree in enumerate(_valid_trees()):
+        # Every CI system in each workload block; docker alternates within the block and
+        # shifts by one every other block, so each service choice meets every docker x ci.
+        combos.append(
+            _ordered(
+                tree,
+                docker=dockers[(index + index // (2 * block)) % len(dockers)],
+                ci=cis[index % len(cis)],
+                python_version=versions[(index // block) % len(versions)],
+            )
+        )
+    return combos
+
+
+def _ordered(tree: Mapping[str, Any], **more: Any) -> dict[str, Any]:
+    """``tree`` and ``more`` in the order of a row: tree axes, derived answers, Python."""
+    combo = {**tree, **more}
+    keys = (*TREE_AXES, *DERIVED_AXES, *CYCLED_AXES)
+    return {axis: combo[axis] for axis in keys if axis in combo}
 
 
 def count_by_framework() -> dict[str, int]:
@@ -285,10 +317,13 @@ def pairs_of(combo: Mapping[str, Any], axes: Sequence[str] = PAIRWISE_AXES) -> s
 
 @functools.cache
 def _pairwise_space() -> tuple[dict[str, Any], ...]:
-    """Every valid combination multiplied by every Python version (the array's universe)."""
+    """The array's universe: every valid combination with every value of the rotated axes
+    (the enumeration only rotates them) and every Python version."""
     return tuple(
-        {**combo, "python_version": version}
-        for combo in _valid_trees()
+        _ordered(tree, docker=docker, ci=ci, python_version=version)
+        for tree in _valid_trees()
+        for docker in axis_values("docker")
+        for ci in axis_values("ci")
         for version in axis_values("python_version")
     )
 
@@ -316,19 +351,29 @@ def _covering_array() -> tuple[dict[str, Any], ...]:
     # must be taken with one of them) and the more pairs of its two axes are
     # still open (3 x 3 axis pairs need 9 rows between them: start early).
     # The first candidate wins a tie.
+    # How many candidates hold a pair never changes: count once. Each pair gets a number,
+    # each candidate the tuple of its pairs' numbers; a covered pair weighs 0, and a
+    # candidate left with no open pair can never gain again: it is dropped.
+    rarity = collections.Counter(pair for pairs in candidate_pairs for pair in pairs)
+    numbers = {pair: number for number, pair in enumerate(sorted(rarity, key=repr))}
+    holds = [tuple(numbers[pair] for pair in pairs) for pairs in candidate_pairs]
+    live: Sequence[int] = range(len(space))
     while uncovered:
-        rarity = collections.Counter(
-            pair for pairs in candidate_pairs for pair in pairs & uncovered
-        )
         open_pairs = collections.Counter((a[0], b[0]) for a, b in uncovered)
+        weight = [0.0] * len(numbers)
+        for a, b in uncovered:
+            weight[numbers[(a, b)]] = open_pairs[(a[0], b[0])] / rarity[(a, b)]
         best, best_gain = -1, 0.0
-        for index, pairs in enumerate(candidate_pairs):
-            # fsum is exact whatever the set's (hash-seeded) order: ties stay ties.
-            gain = math.fsum(
-                open_pairs[(a[0], b[0])] / rarity[(a, b)] for a, b in pairs & uncovered
-            )
+        still_open = []
+        for index in live:
+            # fsum is exact whatever the order (a set's is hash-seeded): ties stay ties.
+            gain = math.fsum(map(weight.__getitem__, holds[index]))
+            if gain == 0:
+                continue
+            still_open.append(index)
             if gain > best_gain:
                 best, best_gain = index, gain
+        live = still_open
         rows.append(dict(space[best]))
         uncovered -= candidate_pairs[best]
     return tuple(rows)
@@ -430,11 +475,19 @@ def uses_unoffered_values(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 # Rows the issues name explicitly, on top of the pairwise array: every framework's
 # size x concurrency with SQLite, the by-feature packages, PostgreSQL per framework and
-# concurrency (medium and large). Unnamed axes take the questionnaire's defaults.
+# concurrency (medium and large), and every task queue with each framework and concurrency
+# that allows it (each one with a real worker against a real broker). Unnamed axes take the
+# questionnaire's defaults.
 _S, _M, _L = "small", "medium", "large"
 REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
     # FastAPI with SQLite: every size x concurrency, by layer and by feature.
-    {"framework": "fastapi", "concurrency": "async", "project_size": _S},
+    {
+        "framework": "fastapi",
+        "concurrency": "async",
+        "project_size": _S,
+        "task_queue": "dramatiq",
+        "broker": "rabbitmq",
+    },
     {"framework": "fastapi", "concurrency": "sync", "project_size": _S, "docker": False},
     {"framework": "fastapi", "concurrency": "async", "project_size": _M},
     {"framework": "fastapi", "concurrency": "sync", "project_size": _M, "workload": "cpu_bound"},
@@ -455,13 +508,26 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "ci": "none",
     },
     # FastAPI with PostgreSQL (asyncpg, psycopg 3).
-    {"framework": "fastapi", "concurrency": "sync", "project_size": _M, "database": "postgresql"},
-    {"framework": "fastapi", "concurrency": "async", "project_size": _M, "database": "postgresql"},
+    {
+        "framework": "fastapi",
+        "concurrency": "sync",
+        "project_size": _M,
+        "database": "postgresql",
+        "task_queue": "rq",
+    },
+    {
+        "framework": "fastapi",
+        "concurrency": "async",
+        "project_size": _M,
+        "database": "postgresql",
+        "task_queue": "arq",
+    },
     {
         "framework": "fastapi",
         "concurrency": "async",
         "project_size": _L,
         "database": "postgresql",
+        "task_queue": "celery",
         "python_version": "3.12",
     },
     {
@@ -475,7 +541,13 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
     # Django with SQLite: every size x concurrency (WSGI and ASGI), pages and API-only.
     {"framework": "django", "concurrency": "sync", "project_size": _S},
     {"framework": "django", "concurrency": "async", "project_size": _S, "project_kind": "api"},
-    {"framework": "django", "concurrency": "sync", "project_size": _M, "workload": "cpu_bound"},
+    {
+        "framework": "django",
+        "concurrency": "sync",
+        "project_size": _M,
+        "workload": "cpu_bound",
+        "task_queue": "rq",
+    },
     {
         "framework": "django",
         "concurrency": "async",
@@ -493,13 +565,21 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "docker": False,
     },
     # Django with PostgreSQL (psycopg 3 through Django's pool), WSGI and ASGI.
-    {"framework": "django", "concurrency": "sync", "project_size": _M, "database": "postgresql"},
+    {
+        "framework": "django",
+        "concurrency": "sync",
+        "project_size": _M,
+        "database": "postgresql",
+        "task_queue": "celery",
+        "broker": "rabbitmq",
+    },
     {
         "framework": "django",
         "concurrency": "sync",
         "project_size": _L,
         "code_organization": "by_feature",
         "database": "postgresql",
+        "task_queue": "dramatiq",
         "docker": False,
     },
     {
@@ -507,6 +587,7 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "concurrency": "async",
         "project_size": _M,
         "database": "postgresql",
+        "task_queue": "arq",
         "ci": "gitlab",
     },
     {
@@ -533,6 +614,7 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "project_size": _M,
         "code_organization": "by_feature",
         "database": "postgresql",
+        "task_queue": "rq",
     },
     {
         "framework": "flask",
@@ -540,7 +622,15 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "project_size": _L,
         "database": "postgresql",
         "workload": "mixed",
+        "task_queue": "celery",
         "python_version": "3.12",
+    },
+    {
+        "framework": "flask",
+        "concurrency": "sync",
+        "project_size": _S,
+        "task_queue": "dramatiq",
+        "broker": "rabbitmq",
     },
 )
 

@@ -19,16 +19,16 @@ from typing import Any
 # appears here only once the template renders a working project for it.
 CHOICES: dict[str, tuple[str, ...]] = {
     "python_version": ("3.12", "3.13"),
-    "project_kind": ("api", "fullstack", "simple"),
+    "project_kind": ("api", "fullstack", "simple", "worker"),
     "framework": ("fastapi", "django", "flask"),
     "workload": ("io_bound", "cpu_bound", "mixed"),
     "concurrency": ("async", "sync"),
     "project_size": ("small", "medium", "large"),
     "code_organization": ("by_layer", "by_feature"),
     "database": ("none", "sqlite", "postgresql"),
-    "background_work": ("none", "fire_and_forget"),
-    "task_queue": ("none", "background_tasks"),
-    "broker": ("redis",),
+    "background_work": ("none", "fire_and_forget", "durable", "workflows"),
+    "task_queue": ("none", "background_tasks", "celery", "arq", "rq", "dramatiq"),
+    "broker": ("redis", "rabbitmq"),
     "ci": ("github", "gitlab", "none"),
 }
 
@@ -230,27 +230,7 @@ class Rule:
         return max(self.axes, key=QUESTION_ORDER.index)
 
 
-def _queue_not_offered(answers: Mapping[str, Any]) -> bool:
-    if answers["background_work"] == "none":
-        return False
-    queue = recommend_task_queue(
-        answers["background_work"],
-        answers["framework"],
-        answers["concurrency"],
-        answers["project_kind"],
-    )
-    return queue not in CHOICES["task_queue"]
-
-
 REFUSAL_RULES: tuple[Rule, ...] = (
-    Rule(
-        "background_work_needs_an_offered_queue",
-        ("project_kind", "framework", "concurrency", "background_work"),
-        _queue_not_offered,
-        "Background work outside FastAPI needs a durable task queue (RQ or ARQ), which "
-        "this template release does not offer yet; choose background_work 'none', or "
-        "framework 'fastapi' for in-process BackgroundTasks.",
-    ),
     Rule(
         "flask_is_sync",
         ("framework", "concurrency"),
@@ -373,6 +353,31 @@ _WHY: dict[tuple[str, str], str] = {
         "FastAPI's BackgroundTasks run after the response, in the same process: no broker, "
         "but nothing is persisted, so pending work is lost on restart."
     ),
+    ("task_queue", "celery"): (
+        "Celery: the most complete task system (retries with backoff, canvas workflows, beat "
+        "schedules, Flower). Jobs survive restarts; the worker and the beat scheduler run as "
+        "their own processes. Job status lives in Redis, read through the jobs API."
+    ),
+    ("task_queue", "arq"): (
+        "ARQ: asyncio jobs on Redis, the natural queue of an async stack. Jobs survive "
+        "restarts and are retried with backoff; the worker also runs the cron job."
+    ),
+    ("task_queue", "rq"): (
+        "RQ: plain synchronous functions on Redis, the simplest durable queue for a sync "
+        "stack. Jobs survive restarts, retries are scheduled by the worker, and RQ's cron "
+        "scheduler runs the periodic job."
+    ),
+    ("task_queue", "dramatiq"): (
+        "Dramatiq: simple actors with reliable defaults (acknowledged delivery, retries with "
+        "backoff); APScheduler sends the periodic job, since Dramatiq has no scheduler."
+    ),
+    ("broker", "redis"): (
+        "Redis carries the messages and keeps the job records: one service to run."
+    ),
+    ("broker", "rabbitmq"): (
+        "RabbitMQ carries the messages (acknowledged, durable delivery); Redis keeps the "
+        "job records the API reports."
+    ),
     ("docker", "True"): (
         "A multi-stage image built with uv, running as a non-root user, with a HEALTHCHECK; "
         "compose.yaml runs migrations once before the web service starts."
@@ -454,6 +459,7 @@ _TITLES = {
     "code_organization": "Code organization",
     "database": "Database",
     "task_queue": "Background work",
+    "broker": "Message broker",
     "docker": "Containers",
     "ci": "Continuous integration",
 }
@@ -486,7 +492,10 @@ def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     questions = ["framework", "workload", "concurrency", "project_size"]
     if answers["project_size"] != "small":
         questions.append("code_organization")
-    questions += ["database", "task_queue", "docker", "ci"]
+    questions += ["database", "task_queue"]
+    if answers["task_queue"] in {"celery", "arq", "rq", "dramatiq"}:
+        questions.append("broker")
+    questions += ["docker", "ci"]
     records = []
     for question in questions:
         choice = str(answers[question])

@@ -188,6 +188,7 @@ def env_vars(
                 ),
             )
         )
+    found += _queue_env_vars(answers)
     found += [
         EnvVar(
             "LOG_LEVEL",
@@ -327,10 +328,21 @@ def parts(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[tuple[st
         ("Request parsing and JSON responses (Pydantic)", path.get("validation", "")),
     ]
     routes = "views" if framework == "django" else "routes"
-    for feature in ("health", "items", "compute", "notifications"):
+    for feature in ("health", "items", "compute", "notifications", "jobs"):
         where = [path.get(f"{feature}_routes", ""), path.get(f"{feature}_service", "")]
         if all(where):
             rows.append((f"`{feature}` {routes} / service", ", ".join(f"`{w}`" for w in where)))
+    rows += [
+        ("Job records in Redis", path.get("jobs_repository", "")),
+        (
+            "Job logic (delivery, retries, expiry), testable without a broker",
+            path.get("jobs_tasks", ""),
+        ),
+        ("Hands jobs to the task queue", path.get("jobs_queue", "")),
+        ("The worker (tasks, retry policy, schedule)", path.get("worker", "")),
+        ("The scheduler of the periodic job", path.get("scheduler", "")),
+        ("The worker containers' healthcheck", path.get("worker_health", "")),
+    ]
     return tuple(
         (label, where if where.startswith("`") else f"`{where}`") for label, where in rows if where
     )
@@ -379,3 +391,92 @@ def add_feature_steps(answers: Mapping[str, Any], path: Mapping[str, str]) -> tu
             steps.append(f"A router, included in `create_app()` in `{main}`.")
     steps.append("Tests beside the existing ones in `tests/`; `make check` must stay green.")
     return tuple(steps)
+
+
+def _queue_env_vars(answers: Mapping[str, Any]) -> list[EnvVar]:
+    """The task queue's settings (a durable queue only)."""
+    if answers["task_queue"] not in {"celery", "arq", "rq", "dramatiq"}:
+        return []
+    rabbitmq = answers.get("broker") == "rabbitmq"
+    found = [
+        EnvVar(
+            "REDIS_URL",
+            "`redis://localhost:6379/0`",
+            "Redis: the job records" + ("" if rabbitmq else " and the queue"),
+            "redis://localhost:6379/0",
+            False,
+            (
+                "Redis, where the job records live"
+                + ("." if rabbitmq else " and the queue's messages wait."),
+                "The default reaches compose's redis service (docker compose up --detach redis).",
+            ),
+        ),
+    ]
+    if rabbitmq:
+        found.append(
+            EnvVar(
+                "BROKER_URL",
+                "`amqp://guest:guest@localhost:5672/%2F`",
+                "RabbitMQ, which carries the job messages",
+                "amqp://guest:guest@localhost:5672/%2F",
+                False,
+                ("RabbitMQ, which carries the job messages (compose's rabbitmq service).",),
+            )
+        )
+    found += [
+        EnvVar(
+            "JOBS_QUEUE",
+            "`jobs`",
+            "queue name, and the prefix of the job records in Redis",
+            "jobs",
+            True,
+            ("Queue name, also the prefix of the job records' Redis keys (default jobs).",),
+        ),
+        EnvVar(
+            "JOBS_MAX_ATTEMPTS",
+            "`5`",
+            "attempts before a job with transient failures fails",
+            "8",
+            True,
+            ("Attempts before a job that keeps failing transiently is marked failed (default 5).",),
+        ),
+        EnvVar(
+            "JOBS_BACKOFF_SECONDS",
+            "`2`",
+            "first retry delay; each retry waits twice as long (at most 300 s)",
+            "5",
+            True,
+            ("Delay before the first retry; each next one doubles, up to 300 s (default 2.0).",),
+        ),
+        EnvVar(
+            "JOBS_STALE_AFTER_SECONDS",
+            "`3600`",
+            "queued jobs no worker started by then are marked failed",
+            "7200",
+            True,
+            ("The periodic job fails queued jobs no worker started within this (default 3600).",),
+        ),
+        EnvVar(
+            "TEST_REDIS_URL",
+            "`redis://localhost:6379/0`",
+            "the Redis the tests use (their own queue name and keys)",
+            "redis://localhost:6379/0",
+            True,
+            (
+                "The Redis the tests use, under a queue name of their own; they fail, never",
+                "skip, when it is unreachable. Read from the environment only.",
+            ),
+        ),
+    ]
+    if rabbitmq:
+        found.append(
+            EnvVar(
+                "TEST_BROKER_URL",
+                "`amqp://guest:guest@localhost:5672/%2F`",
+                "the RabbitMQ the tests use (their own queues, deleted afterwards)",
+                "amqp://guest:guest@localhost:5672/%2F",
+                True,
+                ("The RabbitMQ the tests use (queues of their own); environment only.",),
+            )
+        )
+    return found

@@ -17,6 +17,13 @@ and the DRF glue):
   ``serializers/``, ``api/`` ... packages split per feature.
 * **large**: as medium, inside the installed ``src/<package_name>/`` (which
   holds ``config`` too); tests split into unit, integration and e2e.
+
+With a durable task queue, a ``jobs`` package joins them. It has no models, so
+it is no Django app: its views, DRF serializers, services, the Redis store of
+the job records (``repository``), the job logic (``tasks``) and the producer
+(``queue``). By feature (and in small projects) the worker processes live in
+it too; by layer they sit where every framework puts them (``worker.py`` in the
+package, ``workers/`` in large projects, beside the job logic).
 """
 
 from __future__ import annotations
@@ -38,9 +45,18 @@ FEATURE_FILES = {
     "serializers": "serializers",
     "forms": "forms",
     "views": "views",
+    # The jobs feature: the Redis store of its records, the job logic the worker runs,
+    # and the producer that hands jobs to the task queue.
+    "repository": "repository",
+    "tasks": "tasks",
+    "queue": "queue",
 }
-LAYER_PACKAGES = FEATURE_FILES
+LAYER_PACKAGES = {**FEATURE_FILES, "repository": "repositories", "queue": "queues"}
+# A large by-layer project keeps the job logic beside the worker processes, in workers/.
+LARGE_LAYER_PACKAGES = {**LAYER_PACKAGES, "tasks": "workers"}
 LAYERS = tuple(FEATURE_FILES)
+# The worker processes of a by-feature jobs package (by layer: layout.worker_paths).
+JOBS_WORKER_FILES = {"worker": "worker", "scheduler": "scheduler", "worker_health": "worker_health"}
 # The server-rendered templates of the items pages, relative to an app's templates/.
 PAGE_TEMPLATES = {
     "template_base": "base.html",
@@ -62,6 +78,11 @@ DOCSTRINGS = {
     "items": "The items feature: an example resource with full CRUD.",
     "health": "Liveness and readiness probes.",
     "compute": "CPU-heavy or blocking work, offloaded so the server keeps answering.",
+    "jobs": "Durable jobs: submitted through the API, run by the worker, their status in Redis.",
+    "repositories": "Data access outside the ORM: the job records in Redis.",
+    "tasks": "Job logic the worker runs: plain functions, testable without a broker.",
+    "workers": "The worker processes: job logic, the queue's worker and its scheduler.",
+    "queues": "Clients that hand jobs to the task queue.",
     "tests": "Tests.",
     "unit": "Unit tests: services, selectors and settings.",
     "integration": "Integration tests: the HTTP API through Django's test clients.",
@@ -84,7 +105,20 @@ def features_for(answers: Mapping[str, Any]) -> tuple[layout_mod.Feature, ...]:
         found.append(layout_mod.Feature("items", layers))
     if answers["workload"] != "io_bound":
         found.append(layout_mod.Feature("compute", ("routes", "service", "forms")))
+    if has_jobs(answers):
+        layers = ("routes", "service", "repository", "serializers", "tasks", "queue")
+        found.append(layout_mod.Feature("jobs", layers))
     return tuple(found)
+
+
+def has_jobs(answers: Mapping[str, Any]) -> bool:
+    """A durable task queue: the jobs API and its worker."""
+    return answers["task_queue"] in layout_mod.DURABLE_QUEUES
+
+
+def has_rest(answers: Mapping[str, Any]) -> bool:
+    """Django REST Framework serves the items API and the jobs API."""
+    return answers["database"] != "none" or has_jobs(answers)
 
 
 def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
@@ -114,12 +148,13 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "errors": f"{core}errors.py",
         "logging": f"{core}logging.py",
         "http": f"{core}http.py",
-        "rest": f"{core}rest.py" if has_db else "",
+        "rest": f"{core}rest.py" if has_rest(answers) else "",
         # By layer, the package itself is the one Django app.
         "app_config": f"{root}apps.py" if by_layer else "",
         "app_urls": f"{root}urls.py" if by_layer else "",
         "models_init": f"{root}models/__init__.py" if by_layer and has_db else "",
     }
+    packages = LARGE_LAYER_PACKAGES if size == "large" else LAYER_PACKAGES
     for feature in features:
         app = f"{root}{feature.name}/"
         for layer in LAYERS:
@@ -127,10 +162,12 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
             if layer not in feature.layers:
                 paths[key] = ""
             elif by_layer:
-                paths[key] = f"{root}{LAYER_PACKAGES[layer]}/{feature.name}.py"
+                paths[key] = f"{root}{packages[layer]}/{feature.name}.py"
             else:
                 paths[key] = f"{app}{FEATURE_FILES[layer]}.py"
-        paths[f"{feature.name}_apps"] = "" if by_layer else f"{app}apps.py"
+        # The jobs package has no models: it needs no AppConfig (and is no installed app).
+        is_app = not by_layer and feature.name != "jobs"
+        paths[f"{feature.name}_apps"] = f"{app}apps.py" if is_app else ""
         paths[f"{feature.name}_urls"] = "" if by_layer else f"{app}urls.py"
         if feature.name == "items":
             home = root if by_layer else app
@@ -140,11 +177,14 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
                 paths[key] = f"{home}templates/{name}" if "views" in feature.layers else ""
     # Parts this combination leaves out still get (empty) entries, so a template
     # can name any part without knowing which features exist.
-    for name in ("health", "items", "compute"):
+    for name in ("health", "items", "compute", "jobs"):
         for layer in (*LAYERS, "apps", "urls"):
             paths.setdefault(f"{name}_{layer}", "")
     for key in ("items_admin", "items_migration", *PAGE_TEMPLATES):
         paths.setdefault(key, "")
+    # DRF serializers replace the Pydantic schemas the other frameworks use.
+    paths["jobs_schemas"] = ""
+    paths.update(_worker_paths(answers, root, by_layer=by_layer))
 
     tests = _test_paths(size, answers, features)
     paths.update(tests)
@@ -164,6 +204,21 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         test_path=tests,
         features=features,
     )
+
+
+def _worker_paths(answers: Mapping[str, Any], root: str, *, by_layer: bool) -> dict[str, str]:
+    """The worker, scheduler and healthcheck modules (empty where the queue needs none).
+
+    By layer they go where every framework puts them; by feature (and in small
+    projects, whose features are apps at the root) they belong to the jobs package.
+    """
+    shared = layout_mod.worker_paths(answers, root)
+    if by_layer:
+        return shared
+    return {
+        part: f"{root}jobs/{JOBS_WORKER_FILES[part]}.py" if path else ""
+        for part, path in shared.items()
+    }
 
 
 def _module_of(path: str) -> str:
@@ -188,6 +243,14 @@ def _test_paths(
     tests["test_logging"] = f"{unit}test_logging.py"
     tests["test_errors"] = f"{integration}test_errors.py"
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
+    jobs = "jobs" in names
+    tests["test_jobs_api"] = f"{integration}test_jobs_api.py" if jobs else ""
+    # The job logic without a broker; the worker process against the real broker.
+    tests["test_jobs_tasks"] = f"{unit}test_jobs_tasks.py" if jobs else ""
+    tests["test_jobs_worker"] = f"{integration}test_jobs_worker.py" if jobs else ""
+    tests["test_jobs_service"] = ""
+    # Redis, queue isolation, the worker process and a webhook receiver (a pytest plugin).
+    tests["tests_jobs"] = "tests/jobs.py" if jobs else ""
     # The PostgreSQL server the tests run on: checked up front, and stopped by the outage test.
     postgresql = answers["database"] == "postgresql"
     tests["tests_database"] = "tests/database.py" if postgresql else ""
@@ -228,8 +291,10 @@ def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]
 def dependencies(answers: Mapping[str, Any]) -> list[str]:
     has_db = answers["database"] != "none"
     names = ["django", "whitenoise", "structlog", "python-dotenv", "httpx"]
+    if has_rest(answers):
+        names.append("djangorestframework")
     if has_db:
-        names += ["djangorestframework", "dj-database-url", "django-stubs-ext"]
+        names += ["dj-database-url", "django-stubs-ext"]
     if answers["database"] == "postgresql":
         # psycopg 3, and psycopg_pool for Django's own connection pool.
         names += ["psycopg", "psycopg-pool"]
@@ -241,7 +306,7 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["pytest", "pytest-cov", "pytest-django", "mypy", "django-stubs", "ruff", "pre-commit"]
-    if answers["database"] != "none":
+    if has_rest(answers):
         names.append("djangorestframework-stubs")
     if answers["concurrency"] == "async":
         names.append("pytest-asyncio")
@@ -292,7 +357,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
 
     settings_test = layout.module["settings_test"]
     plugins = ["mypy_django_plugin.main"]
-    if has_db:
+    if has_rest(answers):
         plugins.append("mypy_drf_plugin.main")
     pytest_options = [("DJANGO_SETTINGS_MODULE", f'"{settings_test}"')]
     if is_async:
@@ -331,6 +396,7 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             "by_layer": answers["project_size"] != "small"
             and answers["code_organization"] == "by_layer",
             "secret_key_min_length": SECRET_KEY_MIN_LENGTH,
+            "has_rest": has_rest(answers),
             # The label of the app that owns the Item model (its migrations).
             "items_app_label": layout.package.rsplit(".", 1)[-1]
             if answers["project_size"] != "small" and answers["code_organization"] == "by_layer"
@@ -341,8 +407,12 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
 
 
 def _installed_apps(answers: Mapping[str, Any], layout: layout_mod.Layout) -> tuple[str, ...]:
-    """The project's own Django apps, in INSTALLED_APPS order."""
+    """The project's own Django apps, in INSTALLED_APPS order (the jobs package is none)."""
     if answers["project_size"] != "small" and answers["code_organization"] == "by_layer":
         return (layout.package,)
     prefix = f"{layout.package}." if layout.package else ""
-    return tuple(f"{prefix}{feature.name}" for feature in layout.features)
+    return tuple(
+        f"{prefix}{feature.name}"
+        for feature in layout.features
+        if layout.path[f"{feature.name}_apps"]
+    )

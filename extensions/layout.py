@@ -22,9 +22,11 @@ LAYER_DIRS = {
     "repository": "repositories",
     "models": "models",
     "schemas": "schemas",
+    "tasks": "tasks",
+    "queue": "queues",
 }
-# The folder names a large by-layer project uses instead (GUIDE: api/, services/...).
-LARGE_LAYER_DIRS = {**LAYER_DIRS, "routes": "api"}
+# The folder names a large by-layer project uses instead (GUIDE: api/, services/, workers/...).
+LARGE_LAYER_DIRS = {**LAYER_DIRS, "routes": "api", "tasks": "workers"}
 # The file names inside a by-feature package.
 FEATURE_FILES = {
     "routes": "routes",
@@ -32,6 +34,18 @@ FEATURE_FILES = {
     "repository": "repository",
     "models": "models",
     "schemas": "schemas",
+    "tasks": "tasks",
+    "queue": "queue",
+}
+LAYERS = tuple(FEATURE_FILES)
+# The processes a task queue runs besides the web server: the worker, the scheduler of the
+# periodic job (RQ and Dramatiq; Celery beat and ARQ cron read the worker module) and the
+# containers' healthcheck. Flat in small and medium projects, in workers/ in large ones.
+WORKER_PARTS = {"worker": "worker", "scheduler": "scheduler", "worker_health": "worker_health"}
+WORKER_LARGE = {
+    "worker": "workers/worker",
+    "scheduler": "workers/scheduler",
+    "worker_health": "workers/health",
 }
 LARGE_FEATURE_FILES = {**FEATURE_FILES, "routes": "router"}
 
@@ -74,6 +88,10 @@ DOCSTRINGS = {
     "health": "Liveness and readiness probes.",
     "compute": "CPU-heavy or blocking work, offloaded so the server keeps answering.",
     "notifications": "Fire-and-forget notifications, run after the response is sent.",
+    "jobs": "Durable jobs: submitted through the API, run by the worker, their status in Redis.",
+    "tasks": "Job logic the worker runs: plain functions, testable without a broker.",
+    "workers": "The worker processes: job logic, the queue's worker and its scheduler.",
+    "queues": "Clients that hand jobs to the task queue.",
     "tests": "Tests.",
     "unit": "Unit tests: services and repositories against a real database session.",
     "integration": "Integration tests: the HTTP API through the ASGI app.",
@@ -98,7 +116,28 @@ def features_for(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
         found.append(Feature("compute", ("routes", "service", "schemas")))
     if answers["task_queue"] == "background_tasks":
         found.append(Feature("notifications", ("routes", "service", "schemas")))
+    if answers["task_queue"] in DURABLE_QUEUES:
+        found.append(
+            Feature("jobs", ("routes", "service", "repository", "schemas", "tasks", "queue"))
+        )
     return tuple(found)
+
+
+DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})
+
+
+def worker_paths(answers: Mapping[str, Any], root: str) -> dict[str, str]:
+    """The worker, scheduler and healthcheck modules (empty where the queue needs none)."""
+    queue = answers["task_queue"]
+    if queue not in DURABLE_QUEUES:
+        return dict.fromkeys(WORKER_PARTS, "")
+    names = WORKER_LARGE if answers["project_size"] == "large" else WORKER_PARTS
+    paths = {part: f"{root}{name}.py" for part, name in names.items()}
+    if queue not in {"rq", "dramatiq"}:
+        paths["scheduler"] = ""
+    if queue == "arq":
+        paths["worker_health"] = ""
+    return paths
 
 
 @dataclass(frozen=True)
@@ -147,7 +186,7 @@ def build(answers: Mapping[str, Any]) -> Layout:
         paths["database"] = ""
 
     for feature in features:
-        for layer in ("routes", "service", "repository", "models", "schemas"):
+        for layer in LAYERS:
             key = f"{feature.name}_{layer}"
             if layer not in feature.layers:
                 paths[key] = ""
@@ -161,9 +200,10 @@ def build(answers: Mapping[str, Any]) -> Layout:
                 paths[key] = f"{root}{dirs[layer]}/{feature.name}.py"
     # Features this combination leaves out still get (empty) entries, so a
     # template can name any part without knowing which features exist.
-    for name in ("items", "compute", "notifications"):
-        for layer in ("routes", "service", "repository", "models", "schemas"):
+    for name in ("items", "compute", "notifications", "jobs"):
+        for layer in LAYERS:
             paths.setdefault(f"{name}_{layer}", "")
+    paths.update(worker_paths(answers, root))
 
     tests = _test_paths(size, features)
     paths.update(tests)
@@ -189,10 +229,18 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     unit = "tests/unit/" if split else "tests/"
     integration = "tests/integration/" if split else "tests/"
     tests = {"tests_conftest": "tests/conftest.py"}
-    for name in ("health", "items", "compute", "notifications"):
+    for name in ("health", "items", "compute", "notifications", "jobs"):
         present = name in names
         tests[f"test_{name}_api"] = f"{integration}test_{name}_api.py" if present else ""
-        tests[f"test_{name}_service"] = f"{unit}test_{name}_service.py" if present else ""
+        tests[f"test_{name}_service"] = (
+            f"{unit}test_{name}_service.py" if present and name != "jobs" else ""
+        )
+    jobs = "jobs" in names
+    # The job logic without a broker; the worker process against the real broker.
+    tests["test_jobs_tasks"] = f"{unit}test_jobs_tasks.py" if jobs else ""
+    tests["test_jobs_worker"] = f"{integration}test_jobs_worker.py" if jobs else ""
+    # Redis, queue isolation, the worker process and a webhook receiver (a pytest plugin).
+    tests["tests_jobs"] = "tests/jobs.py" if jobs else ""
     tests["test_settings"] = f"{unit}test_settings.py"
     tests["test_errors"] = f"{integration}test_errors.py"
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import decisions, docs, fw_django, fw_fastapi, fw_flask, versions
+from . import decisions, docs, fw_django, fw_fastapi, fw_flask, queues, versions
 from .runtime import Runtime
 
 # The module that knows each framework's layout, dependencies and runtime.
@@ -51,6 +51,7 @@ class Project:
     on: Mapping[str, str]
     tools: Mapping[str, str]
     runtime: Runtime
+    jobs: queues.Jobs | None = None
 
     @property
     def fw(self) -> Mapping[str, Any]:
@@ -228,8 +229,122 @@ class Project:
     def database_url(self) -> str:
         return self.runtime.database_url
 
+    # ------------------------------------------------------------ the task queue
+
+    def setting(self, name: str) -> str:
+        """How code reads a setting: ``settings.redis_url`` (Django: ``settings.REDIS_URL``)."""
+        if self.framework == "django":
+            return f"settings.{name.upper()}"
+        return f"settings.{name}"
+
+    @property
+    def settings_boot_imports(self) -> tuple[str, ...]:
+        """Third-party imports a worker process needs before it can read the settings."""
+        if self.framework == "django":
+            return ("import django", "from django.conf import settings")
+        return ()
+
+    @property
+    def settings_boot_parts(self) -> tuple[tuple[str, ...], ...]:
+        """First-party imports (specs for :meth:`imports`) of the worker's settings boot."""
+        if self.framework == "django":
+            return (("environment", "use_environment_settings"),)
+        return (("settings", "get_settings"), ("logging", "configure_logging"))
+
+    @property
+    def settings_boot(self) -> str:
+        """The statements that load the settings (and logging) in a worker process."""
+        if self.framework == "django":
+            return "use_environment_settings()\ndjango.setup()"
+        return (
+            "settings = get_settings()\n"
+            "configure_logging(level=settings.log_level, json=settings.log_json)"
+        )
+
+    @property
+    def untyped_modules(self) -> tuple[str, ...]:
+        """Dependencies without type information, which mypy is told to accept as ``Any``."""
+        return queues.untyped_modules(self.answers)
+
+    @property
+    def coverage_omit(self) -> tuple[str, ...]:
+        """Code the test session cannot measure: the worker processes run in their own process."""
+        worker_modules = tuple(
+            path
+            for part in ("worker", "scheduler", "worker_health")
+            if (path := self.layout.path.get(part))
+        )
+        return ("tests/*", ".venv/*", *self.runtime.coverage_omit, *worker_modules)
+
+    def job_queue_call(self, indent: int = 0, prefix: str = "") -> str:
+        """``JobQueue(...)`` built from the settings, formatted as ruff would at ``indent``.
+
+        ``prefix`` is what precedes the call on its line (``"queue = "``).
+        """
+        if self.jobs is None:
+            msg = "job_queue_call needs a durable task queue"
+            raise ValueError(msg)
+        args = [f"{name}={self.setting(setting)}" for name, setting in self.jobs.queue_kwargs]
+        return format_call("JobQueue", args, indent, prefix)
+
+    @property
+    def pytest_options(self) -> tuple[tuple[str, str], ...]:
+        options = self.runtime.pytest_options
+        if self.jobs is not None and self.jobs.is_async:
+            known = {key for key, _ in options}
+            options += tuple(o for o in queues.ASYNCIO_PYTEST_OPTIONS if o[0] not in known)
+        return options
+
+    @property
+    def readiness_checks(self) -> tuple[str, ...]:
+        """The names of the readiness probe's checks, in order (upstream URLs aside)."""
+        names = ["database"] if self.has_db else []
+        if self.jobs is not None:
+            names += ["broker", "redis"]
+        return tuple(names)
+
+    @property
+    def settings_fixtures(self) -> tuple[str, ...]:
+        """Fixtures (all strings) the tests' ``Settings`` take, named after the settings."""
+        names = ["database_url"] if self.has_db else []
+        if self.jobs is not None:
+            names.append("redis_url")
+            if self.jobs.uses_rabbitmq:
+                names.append("broker_url")
+            names.append("jobs_queue")
+        return tuple(names)
+
+    def test_settings_call(self, callee: str, indent: int, prefix: str = "return ") -> str:
+        """``Settings(environment="test", database_url=database_url, ...)`` for the tests."""
+        args = ['environment="test"', *(f"{name}={name}" for name in self.settings_fixtures)]
+        return format_call(callee, args, indent, prefix)
+
+    @property
+    def test_plugins(self) -> tuple[str, ...]:
+        """The fixture modules the conftest loads (database, task queue)."""
+        return tuple(
+            self.layout.module[part]
+            for part in ("tests_database", "tests_jobs")
+            if self.layout.path.get(part)
+        )
+
+    def third_party_imports(self, *lines: str) -> str:
+        """Third-party import lines in ruff's isort order: ``import x`` first, then ``from``."""
+        unique = sorted(set(lines), key=lambda line: (line.startswith("from "), line.lower()))
+        return "\n".join(unique)
+
 
 LINE_LENGTH = 100  # the generated project's ruff line-length
+
+
+def format_call(callee: str, args: list[str], indent: int, prefix: str = "") -> str:
+    """``prefix + callee(args)``, on one line if it fits at ``indent``, else one arg per line."""
+    one_line = f"{prefix}{callee}({', '.join(args)})"
+    if indent + len(one_line) <= LINE_LENGTH:
+        return one_line
+    pad = " " * (indent + 4)
+    body = "".join(f"{pad}{arg},\n" for arg in args)
+    return f"{prefix}{callee}(\n{body}{' ' * indent})"
 
 
 def _isort_name_key(name: str) -> tuple[int, str]:
@@ -266,6 +381,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
     layout = framework.build_layout(answers)
     features = tuple(f.name for f in layout.features)
     offload = {"cpu_bound": "process", "mixed": "thread"}.get(answers["workload"], "")
+    jobs = queues.build(answers, layout.module)
+    queue = answers["task_queue"]
     return Project(
         answers=answers,
         layout=layout,
@@ -275,8 +392,12 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
         has_retries=answers["project_size"] != "small",
         has_background_tasks=answers["task_queue"] == "background_tasks",
         features=features,
-        dependencies=_requirements(versions.RUNTIME, framework.dependencies(answers)),
-        dev_dependencies=_requirements(versions.DEV, framework.dev_dependencies(answers)),
+        dependencies=_requirements(
+            versions.RUNTIME, framework.dependencies(answers) + queues.dependencies(answers)
+        ),
+        dev_dependencies=_requirements(
+            versions.DEV, framework.dev_dependencies(answers) + queues.dev_dependencies(answers)
+        ),
         on={
             "fastapi": _on(answers["framework"] == "fastapi"),
             "django": _on(answers["framework"] == "django"),
@@ -295,10 +416,18 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "sync": _on(not is_async),
             "process_pool": _on(offload == "process"),
             "thread_offload": _on(offload == "thread"),
-            "background_tasks": _on(answers["task_queue"] == "background_tasks"),
+            "background_tasks": _on(queue == "background_tasks"),
+            # A durable task queue (jobs API, worker), and which one.
+            "jobs": _on(jobs is not None),
+            "celery": _on(queue == "celery"),
+            "arq": _on(queue == "arq"),
+            "rq": _on(queue == "rq"),
+            "dramatiq": _on(queue == "dramatiq"),
+            "rabbitmq": _on(jobs is not None and jobs.uses_rabbitmq),
         },
         tools=dict(versions.TOOLS),
         runtime=framework.runtime(answers, layout),
+        jobs=jobs,
     )
 
 

@@ -39,6 +39,15 @@ RUNTIME: dict[str, str] = {
     "flask": "flask>=3.1,<4",
     # The WSGI server of Django (sync) and Flask projects.
     "gunicorn": "gunicorn>=27,<28",
+    # Task queues. Redis keeps the job records with every queue (ARQ brings its own client).
+    "redis": "redis>=5.3,<9",
+    "celery": "celery[redis]>=5.7,<6",
+    "arq": "arq>=0.28,<0.29",
+    "rq": "rq>=3.0,<4",
+    "dramatiq-redis": "dramatiq[redis]>=2.2,<3",
+    "dramatiq-rabbitmq": "dramatiq[rabbitmq]>=2.2,<3",
+    # Dramatiq's periodic job: APScheduler sends the actor on a schedule.
+    "apscheduler": "apscheduler>=3.11,<4",
 }
 
 DEV: dict[str, str] = {
@@ -55,12 +64,17 @@ DEV: dict[str, str] = {
     # The extra pins mypy to the versions these stubs support (6.1.x: mypy < 2.5).
     "django-stubs": "django-stubs[compatible-mypy]>=6.1,<6.2",
     "djangorestframework-stubs": "djangorestframework-stubs>=3.18,<3.19",
+    # Type stubs for Celery (which ships none).
+    "celery-types": "celery-types>=0.26,<0.27",
 }
 
 # Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).
 TOOLS: dict[str, str] = {
     # The PostgreSQL server of compose.yaml and of the generated CI.
     "postgres-image": "postgres:17",
+    # The brokers of compose.yaml and of the generated CI.
+    "redis-image": "redis:8",
+    "rabbitmq-image": "rabbitmq:4",
     "uv": "0.13.9",
     "ruff-pre-commit": "v0.17.6",
     "pre-commit-hooks": "v6.0.0",

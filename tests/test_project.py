@@ -6,6 +6,10 @@ run: ``uv sync`` with the target interpreter, ``ruff check``, ``ruff format
 the coverage gate), the migration command of ``compose.yaml`` and the server
 command of the ``Dockerfile``. The server is then asked over real HTTP for its
 health probes and, with a database, for a create-read-update-delete round trip.
+With a task queue, compose's worker (and scheduler) commands run beside it
+against the real Redis and RabbitMQ: a job submitted over HTTP is retried after
+a 503 and delivered to a real HTTP receiver, and the containers' healthcheck
+commands pass.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import redis
 import yaml
+from kombu import Connection
 from psycopg import sql
 
 from extensions import combinations
@@ -59,6 +67,10 @@ STARTUP_SECONDS = 60
 POSTGRES_URL = os.environ.get(
     "TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+# The brokers of the task-queue rows; each row uses queues (and Redis keys) of its own.
+REDIS_URL = os.environ.get("TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/0")
+RABBITMQ_URL = os.environ.get("TEMPLATE_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+JOB_SECONDS = 60
 
 
 # ----------------------------------------------------------------- helpers
@@ -312,6 +324,136 @@ def crud_round_trip(base: str) -> list[str]:
     return problems
 
 
+# ----------------------------------------------------------------- task queues
+
+
+def compose_service(project_dir: Path, name: str) -> dict[str, Any]:
+    compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
+    service = compose.get("services", {}).get(name)
+    assert service, f"compose.yaml has no {name} service"
+    return dict(service)
+
+
+def process_commands(project_dir: Path, docker: bool, facts: Any) -> dict[str, list[list[str]]]:
+    """{"worker": [command, healthcheck], "scheduler": [...]}: compose's, or the facts'."""
+    jobs = facts.jobs
+    wanted = {"worker": (jobs.worker, jobs.worker_check)}
+    if jobs.scheduler:
+        wanted["scheduler"] = (jobs.scheduler, jobs.scheduler_check)
+    if not docker:
+        return {name: [list(run), list(check)] for name, (run, check) in wanted.items()}
+    commands = {}
+    for name in wanted:
+        service = compose_service(project_dir, name)
+        check = service["healthcheck"]["test"]
+        assert check[0] == "CMD", f"{name}'s healthcheck must be exec form: {check}"
+        commands[name] = [[str(word) for word in service["command"]], check[1:]]
+    return commands
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1: answers scripted statuses, then 200."""
+
+    def __init__(self, *statuses: int) -> None:
+        self.statuses = list(statuses)
+        self.keys: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def job_queue_of_its_own(rabbitmq: bool) -> Iterator[str]:
+    """A queue name for one row; its Redis keys and RabbitMQ queues go at the end."""
+    queue = f"tpl-{uuid.uuid4().hex[:12]}"
+    try:
+        yield queue
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            keys = [
+                key for pattern in (f"{queue}*", f"*{queue}*") for key in client.scan_iter(pattern)
+            ]
+            if keys:
+                client.delete(*set(keys))
+        finally:
+            client.close()
+        if rabbitmq:
+            # RabbitMQ deletes a missing queue without complaint (Dramatiq adds .DQ and .XQ).
+            with Connection(RABBITMQ_URL) as connection, connection.channel() as channel:
+                for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
+                    channel.queue_delete(name)
+
+
+def processes_are_healthy(
+    project_dir: Path,
+    answers: Mapping[str, Any],
+    facts: Any,
+    env: Mapping[str, str],
+    workers: Mapping[str, tuple[subprocess.Popen[bytes], Path]],
+) -> list[str]:
+    """Each worker process still runs, and its container healthcheck command passes."""
+    problems = []
+    commands = process_commands(project_dir, answers["docker"], facts)
+    for name, (process, log) in workers.items():
+        if process.poll() is not None:
+            problems.append(f"the {name} exited with {process.returncode}")
+            continue
+        checked = run(commands[name][1], cwd=project_dir, env=dict(env), timeout=120)
+        if not checked.ok:
+            problems.append(f"the {name}'s healthcheck failed:\n{checked.report()}")
+        if "Traceback" in log.read_text(errors="replace"):
+            problems.append(f"the {name} logged a traceback")
+    return problems
+
+
+def job_round_trip(base: str) -> list[str]:
+    """Submit a webhook over HTTP; the receiver fails it once, the worker's retry delivers it."""
+    receiver = Receiver(503)
+    try:
+        status, _, body = http(
+            "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": 1}}
+        )
+        if status != 202:
+            return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
+        job_id = json.loads(body)["id"]
+        deadline = time.monotonic() + JOB_SECONDS
+        job: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            _, _, body = http("GET", f"{base}/api/v1/jobs/{job_id}")
+            job = json.loads(body)
+            if job.get("status") in {"succeeded", "failed"}:
+                break
+            time.sleep(0.3)
+        problems = []
+        if (job.get("status"), job.get("attempts")) != ("succeeded", 2):
+            problems.append(f"job {job_id} did not succeed on its second attempt: {job}")
+        if receiver.keys != [job_id, job_id]:
+            problems.append(
+                f"the receiver saw Idempotency-Keys {receiver.keys}, not the job id twice"
+            )
+        return problems
+    finally:
+        receiver.close()
+
+
 # ----------------------------------------------------------------- the test
 
 
@@ -350,6 +492,9 @@ def test_generated_project(
     make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
     if facts.uses_postgresql:
         make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
+    if facts.jobs:
+        make_env["TEST_REDIS_URL"] = REDIS_URL
+        make_env["TEST_BROKER_URL"] = RABBITMQ_URL
 
     # The project's one command, exactly as its CI calls it: ruff check, ruff format
     # --check, mypy --strict and pytest with the coverage gate.
@@ -378,6 +523,16 @@ def test_generated_project(
         server_env["DATABASE_URL"] = postgres_url(facts.database_scheme, database)
     elif facts.has_db:
         server_env["DATABASE_URL"] = f"{facts.database_scheme}:///{project_dir / 'tests-app.db'}"
+    if facts.jobs:
+        queue = resources.enter_context(job_queue_of_its_own(facts.jobs.uses_rabbitmq))
+        server_env.update(
+            REDIS_URL=REDIS_URL,
+            JOBS_QUEUE=queue,
+            JOBS_MAX_ATTEMPTS="3",
+            JOBS_BACKOFF_SECONDS="0.5",
+        )
+        if facts.jobs.uses_rabbitmq:
+            server_env["BROKER_URL"] = RABBITMQ_URL
     if facts.has_db:
         migrated = note(
             run(
@@ -400,7 +555,18 @@ def test_generated_project(
     command = dockerfile_cmd(project_dir) if answers["docker"] else list(facts.runtime.serve)
     command = with_port(command, port)
     log = tmp_path / "server.log"
-    with server(command, project_dir, server_env, log) as process:
+    with ExitStack() as processes:
+        process = processes.enter_context(server(command, project_dir, server_env, log))
+        workers = {}
+        if facts.jobs:
+            for name, (run_it, _) in process_commands(
+                project_dir, answers["docker"], facts
+            ).items():
+                worker_log = tmp_path / f"{name}.log"
+                workers[name] = (
+                    processes.enter_context(server(run_it, project_dir, server_env, worker_log)),
+                    worker_log,
+                )
         why = wait_until_live(base, process, log)
         if why:
             failures.append(f"$ {shlex.join(command)}\n{why}")
@@ -413,9 +579,15 @@ def test_generated_project(
                 failures += crud_round_trip(base)
             if database:
                 failures += readiness_follows_the_database(base, database)
+            if facts.jobs:
+                failures += job_round_trip(base)
+                failures += processes_are_healthy(project_dir, answers, facts, server_env, workers)
             print(f"[{time.monotonic() - started:6.1f}s] served {base}: {shlex.join(command)}")
             if failures:
                 failures.append(f"server log:\n{log.read_text(errors='replace')[-8000:]}")
+                for name, (_, worker_log) in workers.items():
+                    text = worker_log.read_text(errors="replace")[-8000:]
+                    failures.append(f"{name} log:\n{text}")
 
     if failures:
         pytest.fail(

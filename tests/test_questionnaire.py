@@ -20,7 +20,6 @@ from tests.support import (
     REPO_ROOT,
     TEMPLATE_TAG,
     copier_cli,
-    make_template_repo,
     template_internals,
 )
 
@@ -160,39 +159,6 @@ def test_default_rows_are_what_the_questionnaire_answers(
 
 # One minimal answer set per rule, breaking that rule and no other.
 REFUSED: dict[str, dict[str, Any]] = combinations.refused_examples()
-# Rules whose example needs a value copier.yml does not offer yet (e.g. task_queue 'rq').
-NOT_YET_OFFERED = {
-    name: unoffered
-    for name, answers in REFUSED.items()
-    if (unoffered := combinations.uses_unoffered_values(answers))
-}
-
-
-def _offer(config: dict[str, Any], axis: str, value: str) -> None:
-    choices = config[axis]["choices"]
-    if isinstance(choices, dict):
-        choices.setdefault(value, value)
-    elif value not in choices:
-        choices.append(value)
-
-
-@pytest.fixture(scope="module")
-def widened_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template, with copier.yml also offering the values the refused examples need.
-
-    Nothing else changes: the questions keep their validators (or lack of
-    them), so a rule whose question does not call ``refusal_for`` fails here.
-    """
-
-    def widen(root: Path) -> None:
-        path = root / "copier.yml"
-        config = yaml.safe_load(path.read_text())
-        for unoffered in NOT_YET_OFFERED.values():
-            for axis, value in unoffered.items():
-                _offer(config, axis, value)
-        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-
-    return make_template_repo(tmp_path_factory.mktemp("widened") / "repo", edit=widen)
 
 
 def test_every_refusal_rule_has_an_example() -> None:
@@ -212,17 +178,10 @@ def test_every_rule_is_checked_by_the_question_that_completes_it() -> None:
 
 
 @pytest.mark.parametrize("rule", decisions.REFUSAL_RULES, ids=lambda rule: rule.name)
-def test_refusal_rule(
-    template_repo: Path, widened_template: Path, tmp_path: Path, rule: decisions.Rule
-) -> None:
-    """The real ``copier copy`` refuses the rule's example with the rule's own message.
-
-    A rule whose example needs a value copier.yml does not offer yet runs on
-    the widened template (see there); the real one refuses it as an invalid
-    choice (test_unoffered_values_are_invalid_choices).
-    """
+def test_refusal_rule(template_repo: Path, tmp_path: Path, rule: decisions.Rule) -> None:
+    """The real ``copier copy`` refuses the rule's example with the rule's own message."""
     answers = REFUSED[rule.name]
-    template = widened_template if rule.name in NOT_YET_OFFERED else template_repo
+    template = template_repo
     destination = tmp_path / "project"
     outcome = copier_cli(template, destination, {"project_name": PROJECT_NAME, **answers})
     output = squash(outcome.stdout + outcome.stderr)
@@ -234,15 +193,16 @@ def test_refusal_rule(
     assert leftovers == [], f"files written despite the refusal: {leftovers}"
 
 
-@pytest.mark.parametrize("name", sorted(NOT_YET_OFFERED))
+@pytest.mark.parametrize(
+    ("axis", "value"),
+    [(axis, value) for axis, values in combinations.NOT_YET_OFFERED.items() for value in values],
+)
 def test_unoffered_values_are_invalid_choices(
-    template_repo: Path, tmp_path: Path, name: str
+    template_repo: Path, tmp_path: Path, axis: str, value: str
 ) -> None:
-    """Until copier.yml offers them, the values a rule speaks about are refused outright."""
+    """Values the design names but this release does not ship are refused outright."""
     destination = tmp_path / "project"
-    outcome = copier_cli(
-        template_repo, destination, {"project_name": PROJECT_NAME, **REFUSED[name]}
-    )
+    outcome = copier_cli(template_repo, destination, {"project_name": PROJECT_NAME, axis: value})
     output = squash(outcome.stdout + outcome.stderr)
     assert outcome.returncode not in (0, None), outcome.report()
     assert "Invalid choice" in output, outcome.report()

@@ -180,12 +180,21 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
         ("api", "workload=cpu_bound", {"workload": "cpu_bound"}),
         ("api", "database=none", {"database": "none"}),
         ("api", "database=postgresql", {"database": "postgresql"}),
+        ("api", "task_queue=celery", {"task_queue": "celery"}),
+        (
+            "api",
+            "database=postgresql,task_queue=arq",
+            {"database": "postgresql", "task_queue": "arq"},
+        ),
+        ("worker", "task_queue=none", {"task_queue": "none"}),
+        ("worker", "broker=rabbitmq", {"broker": "rabbitmq"}),
         ("fullstack", "docker=false", {"docker": False}),
         ("fullstack", "ci=gitlab", {"ci": "gitlab"}),
         ("fullstack", "database=none", {"database": "none"}),
         ("simple", "docker=false", {"docker": False}),
         ("simple", "ci=gitlab", {"ci": "gitlab"}),
         ("simple", "workload=cpu_bound", {"workload": "cpu_bound"}),
+        ("simple", "task_queue=rq", {"task_queue": "rq"}),
     ],
 )
 def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
@@ -194,7 +203,7 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
     template = make_template_repo(tmp_path / "template")
     project = new_project(template, tmp_path / "project", project_kind=kind)
 
-    copier_update(project, flip)
+    copier_update(project, *flip.split(","))
 
     assert leftovers(project) == []
     recorded = yaml.safe_load((project / ANSWERS_FILE).read_text())
@@ -209,8 +218,15 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
 
 
 # Flips that change the application code, not only its packaging: the updated project
-# runs its whole `make check` (against the real PostgreSQL for database=postgresql).
-CHECKED_AFTER_FLIP = {"database=postgresql", "workload=cpu_bound"}
+# runs its whole `make check` (against the real PostgreSQL for database=postgresql, and
+# the real Redis, with a real worker process, for a task queue).
+CHECKED_AFTER_FLIP = {
+    "database=postgresql",
+    "workload=cpu_bound",
+    "task_queue=celery",
+    "database=postgresql,task_queue=arq",
+    "task_queue=rq",
+}
 
 
 def assert_checks_pass(project: Path) -> None:

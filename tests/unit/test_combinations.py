@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
+import math
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
 import pytest
 import yaml
 
-from extensions import combinations, decisions, project
+from extensions import combinations, decisions, layout, project
 from tests.support import REPO_ROOT, default_answers
 
 QUESTIONS: dict[str, Any] = {
@@ -29,17 +31,17 @@ IDENTITY |= {"author_name", "author_email"}
 
 # Hand-derived (update these when an axis gains a value: that is the point).
 # Layouts: small, or medium/large x by_layer/by_feature = 1 + 2 * 2 = 5.
-# Every framework: 5 layouts x 3 workload x 2 docker x 3 ci = 90;
-# broker is asked only with a broker-using queue, and none is offered yet (x 1).
-#   fastapi: 90 x 3 database (none, sqlite, postgresql) x 2 concurrency
-#               x 2 task_queue (none, background_tasks)                      = 1080
-#   django:  90 x 2 concurrency (async under ASGI) x 1 task_queue (background
-#               tasks are FastAPI's) x (1 database none + 2 databases (sqlite,
-#               postgresql) x 2 kinds: full-stack pages or API only)        =  900
-#   flask:   90 x 3 database x 1 concurrency (sync only) x 1 task_queue      =  270
-#                                                                       total 2250
-# python_version is cycled, not multiplied.
-EXPECTED_BY_FRAMEWORK = {"fastapi": 1080, "django": 900, "flask": 270}
+# Every framework: 5 layouts x 3 workload = 15 (docker and ci rotate over the workload
+# axis instead of multiplying it; python_version is cycled).
+# Queues: none; background_tasks (FastAPI only); arq (async only) and rq (sync only) on
+# redis; celery and dramatiq on redis or rabbitmq (+4) = 1 + 1 + 4 per concurrency on
+# FastAPI, 1 + 1 + 4 = 6 on Django and Flask.
+#   fastapi: 15 x 3 database (none, sqlite, postgresql) x 2 concurrency x 7 queues  =  630
+#   django:  15 x 2 concurrency (async under ASGI) x 6 queues x (1 database none
+#               + 2 databases (sqlite, postgresql) x 2 kinds: pages or API only)    =  900
+#   flask:   15 x 3 database x 1 concurrency (sync only) x 6 queues                 =  270
+#                                                                            total 1800
+EXPECTED_BY_FRAMEWORK = {"fastapi": 630, "django": 900, "flask": 270}
 
 
 # ----------------------------------------------------------------- the axes
@@ -47,7 +49,28 @@ EXPECTED_BY_FRAMEWORK = {"fastapi": 1080, "django": 900, "flask": 270}
 
 def test_counts_per_framework() -> None:
     assert combinations.count_by_framework() == EXPECTED_BY_FRAMEWORK
-    assert len(combinations.valid_combinations()) == sum(EXPECTED_BY_FRAMEWORK.values()) == 2250
+    assert len(combinations.valid_combinations()) == sum(EXPECTED_BY_FRAMEWORK.values()) == 1800
+
+
+def test_rotated_axes_meet_every_other_combination() -> None:
+    """docker and ci rotate instead of multiplying, yet every file they shape is rendered.
+
+    Each combination of the other tree axes (workload aside, which never touches those
+    files) meets both docker values and every CI system, and each service choice (the
+    part of the CI workflow and compose.yaml that varies) meets every docker x ci pair.
+    """
+    others = [a for a in combinations.TREE_AXES if a not in {"docker", "ci", "workload"}]
+    seen: dict[tuple[Any, ...], set[tuple[str, Any]]] = {}
+    services: dict[tuple[Any, ...], set[tuple[Any, Any]]] = {}
+    for combo in combinations.valid_combinations():
+        key = tuple(combo.get(axis) for axis in others)
+        seen.setdefault(key, set()).update({("docker", combo["docker"]), ("ci", combo["ci"])})
+        service = tuple(combo.get(a) for a in ("framework", "database", "task_queue", "broker"))
+        services.setdefault(service, set()).add((combo["docker"], combo["ci"]))
+    every = {("docker", v) for v in (True, False)} | {("ci", v) for v in decisions.CHOICES["ci"]}
+    assert all(values == every for values in seen.values())
+    pairs = set(itertools.product((True, False), decisions.CHOICES["ci"]))
+    assert all(found == pairs for found in services.values())
 
 
 def test_a_new_value_changes_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,8 +119,8 @@ def test_copier_yml_offers_exactly_the_model_values() -> None:
         offered = question["choices"]
         values = list(offered.values()) if isinstance(offered, dict) else list(offered)
         assert sorted(values) == sorted(decisions.CHOICES[axis]), axis
-    for axis, values in combinations.NOT_YET_OFFERED.items():
-        assert not set(values) & set(decisions.CHOICES[axis]), f"{axis}: offered now, drop it"
+    for axis, unoffered in combinations.NOT_YET_OFFERED.items():
+        assert not set(unoffered) & set(decisions.CHOICES[axis]), f"{axis}: offered now, drop it"
 
 
 def test_fixed_defaults_are_copier_ymls() -> None:
@@ -127,33 +150,51 @@ def test_broker_queues_are_the_rules() -> None:
     """The queues that take a broker are the ones the rabbitmq rule speaks about."""
     rule = decisions.RULES_BY_NAME["rabbitmq_needs_celery_or_dramatiq"]
     assert set(rule.axes) == {"task_queue", "broker"}
-    for queue in combinations.NOT_YET_OFFERED["task_queue"]:
-        assert queue in combinations.BROKER_QUEUES
+    in_process = {"none", "background_tasks"}
+    assert set(decisions.CHOICES["task_queue"]) - in_process == combinations.BROKER_QUEUES
+    # Exactly those queues run a worker (extensions/layout.py, the jobs feature).
+    assert combinations.BROKER_QUEUES == layout.DURABLE_QUEUES
 
 
 # ----------------------------------------------------------------- the enumeration
 
 
-def _brute_force(kinds: bool = True) -> list[dict[str, Any]]:
-    """Every valid combination, found the slow way: all values of all axes, then filtered.
+# The background work that leads to each task queue (combinations.background_work_for),
+# for the kinds the enumeration renders (never "worker", whose kind always means celery).
+# On FastAPI fire-and-forget work stays in process, so ARQ and RQ take durable work there;
+# no answer recommends Dramatiq, so it takes the first kind of background work.
+def _leads_to(tree: Mapping[str, Any]) -> str:
+    durable = "durable" if tree["framework"] == "fastapi" else "fire_and_forget"
+    return {
+        "none": "none",
+        "background_tasks": "fire_and_forget",
+        "arq": durable,
+        "rq": durable,
+        "celery": "workflows",
+        "dramatiq": "fire_and_forget",
+    }[tree["task_queue"]]
 
+
+def _brute_force_trees(kinds: bool = True) -> list[dict[str, Any]]:
+    """Every valid combination of the multiplied axes, found the slow way, in enumeration order.
+
+    All values of all axes, then filtered; sorted as the enumeration promises:
+    the product of ENUMERATED_AXES in CHOICES order (the recommended kind first).
     The project kinds are the ones :func:`combinations.kinds_for` names (which
     test_kinds_are_the_ones_that_change_the_tree checks against the project
     facts); ``kinds=False`` leaves the kind out.
     """
-    axes = [axis for axis in combinations.TREE_AXES if axis != "project_kind"]
-    found: dict[str, dict[str, Any]] = {}
+    axes = [a for a in combinations.ENUMERATED_AXES if a != "project_kind"]
+    found: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
     for values in itertools.product(*(combinations.axis_values(a) for a in axes)):
         tree = dict(zip(axes, values, strict=True))
         if tree["project_size"] == "small":
             del tree["code_organization"]
         if tree["task_queue"] not in combinations.BROKER_QUEUES:
             del tree["broker"]
-        # Extend this when a task queue lands: the answer that leads to it.
-        tree["background_work"] = {"none": "none", "background_tasks": "fire_and_forget"}[
-            tree["task_queue"]
-        ]
-        for kind in combinations.kinds_for(tree) if kinds else (None,):
+        tree["background_work"] = _leads_to(tree)
+        ordered_kinds = combinations.kinds_for(tree)
+        for kind in ordered_kinds if kinds else (None,):
             combo = {**tree, "project_kind": kind} if kind else dict(tree)
             full = {
                 "broker": "redis",
@@ -161,9 +202,40 @@ def _brute_force(kinds: bool = True) -> list[dict[str, Any]]:
                 "project_kind": combinations.project_kind_for(tree["framework"]),
                 **combo,
             }
-            if not decisions.refusals(full):
-                found[json.dumps(combo, sort_keys=True)] = combo
-    return list(found.values())
+            if decisions.refusals(full):
+                continue
+            found[json.dumps(combo, sort_keys=True)] = (_position(combo, ordered_kinds), combo)
+    return [combo for _, combo in sorted(found.values(), key=lambda entry: entry[0])]
+
+
+def _position(combo: Mapping[str, Any], kinds: Sequence[str]) -> tuple[int, ...]:
+    """Where ``combo`` sorts in the product: its value's index on each axis (-1 if unasked)."""
+    position = []
+    for axis in combinations.ENUMERATED_AXES:
+        values = kinds if axis == "project_kind" else combinations.axis_values(axis)
+        position.append(values.index(combo[axis]) if axis in combo else -1)
+    return tuple(position)
+
+
+def _brute_force() -> list[dict[str, Any]]:
+    """The enumeration's combinations: the valid trees with the rotated and cycled axes.
+
+    CI takes the next system with every combination; docker alternates and, every two
+    workload blocks, skips a beat (so it pairs with each CI system); Python takes the
+    next version with every workload block.
+    """
+    block = len(decisions.CHOICES["workload"])
+    dockers, cis = (True, False), decisions.CHOICES["ci"]
+    versions = decisions.CHOICES["python_version"]
+    return [
+        {
+            **tree,
+            "docker": dockers[(index + index // (2 * block)) % 2],
+            "ci": cis[index % len(cis)],
+            "python_version": versions[(index // block) % len(versions)],
+        }
+        for index, tree in enumerate(_brute_force_trees())
+    ]
 
 
 def _without(combo: Mapping[str, Any], *axes: str) -> str:
@@ -171,15 +243,35 @@ def _without(combo: Mapping[str, Any], *axes: str) -> str:
 
 
 def test_the_enumeration_is_the_brute_force_one() -> None:
+    """Same combinations, same order, same rotated docker, CI and Python versions."""
     enumerated = combinations.valid_combinations()
-    assert sorted(_without(c, "python_version") for c in enumerated) == sorted(
-        _without(c) for c in _brute_force()
-    )
-    assert len({_without(c, "python_version") for c in enumerated}) == len(enumerated)
+    assert enumerated == _brute_force()
+    assert len({_without(c) for c in enumerated}) == len(enumerated)
+    # Keys come in the order of the tree axes (the matrix and the table read them so).
+    keys = [*combinations.TREE_AXES, *combinations.DERIVED_AXES, *combinations.CYCLED_AXES]
+    for combo in enumerated:
+        assert list(combo) == [key for key in keys if key in combo], combo
     # Without the kind, the enumeration is every valid combination of the other axes.
-    assert {_without(c, "python_version", "project_kind") for c in enumerated} == {
-        _without(c) for c in _brute_force(kinds=False)
+    rotated = ("python_version", "project_kind", *combinations.ROTATED_AXES)
+    assert {_without(c, *rotated) for c in enumerated} == {
+        _without(c) for c in _brute_force_trees(kinds=False)
     }
+
+
+def test_the_derived_answer_leads_to_the_queue() -> None:
+    """Where some background work recommends the chosen queue, the derived answer is one."""
+    for combo in combinations.valid_combinations():
+        leading = {
+            work
+            for work in decisions.CHOICES["background_work"]
+            if decisions.recommend_task_queue(
+                work, combo["framework"], combo["concurrency"], combo["project_kind"]
+            )
+            == combo["task_queue"]
+        }
+        assert combo["background_work"] in leading or (
+            not leading and combo["background_work"] == "fire_and_forget"
+        ), combo
 
 
 def _tree_signature(combo: Mapping[str, Any], kind: str) -> tuple[Any, ...]:
@@ -236,7 +328,10 @@ def test_python_versions_meet_every_value() -> None:
 def test_row_ids_are_unique_and_k_friendly() -> None:
     space = combinations._pairwise_space()
     ids = [combinations.row_id(combo) for combo in space]
-    assert len(set(ids)) == len(ids) == 2 * len(combinations.valid_combinations())
+    # The array's universe holds every docker, CI and Python value the enumeration rotates.
+    rotated = [*combinations.ROTATED_AXES, *combinations.CYCLED_AXES]
+    per_tree = math.prod(len(combinations.axis_values(axis)) for axis in rotated)
+    assert len(set(ids)) == len(ids) == per_tree * len(combinations.valid_combinations())
     for row in ids:
         assert re.fullmatch(r"[a-z0-9_]+(-[a-z0-9_]+)*", row), row
     # Neither id is a substring of another, so `pytest -k ID` selects exactly one row.
@@ -256,29 +351,54 @@ def test_the_covering_array_holds_every_pair() -> None:
         covered |= combinations.pairs_of(row)
     axes = combinations.PAIRWISE_AXES
     missing = set()
-    for combo in _brute_force():
-        for version in decisions.CHOICES["python_version"]:
-            full = {**combo, "python_version": version}
-            for a, b in itertools.combinations([x for x in axes if x in full], 2):
-                if ((a, full[a]), (b, full[b])) not in covered:
-                    missing.add(((a, full[a]), (b, full[b])))
+    # The enumeration rotates docker, CI and Python; pairwise, each is a full axis.
+    for tree, docker, ci, version in itertools.product(
+        _brute_force_trees(),
+        (True, False),
+        decisions.CHOICES["ci"],
+        decisions.CHOICES["python_version"],
+    ):
+        full = {**tree, "docker": docker, "ci": ci, "python_version": version}
+        for a, b in itertools.combinations([x for x in axes if x in full], 2):
+            if ((a, full[a]), (b, full[b])) not in covered:
+                missing.add(((a, full[a]), (b, full[b])))
     assert sorted(missing, key=str) == []
     print(f"covering array: {len(rows)} rows hold {len(covered)} pairs")
 
 
 def test_every_row_is_a_valid_combination() -> None:
+    """Every row is in the universe, but a default row of a kind that renders no tree of its own.
+
+    (A worker project renders an API project's tree: its row stands in for that one.)
+    """
     space = {json.dumps(c, sort_keys=True) for c in combinations._pairwise_space()}
+    defaults = combinations.default_rows()
     for row in combinations.covering_array():
-        assert json.dumps(row, sort_keys=True) in space, row
         assert decisions.refusals(combinations.complete(row)) == [], row
+        if row in defaults and row["project_kind"] not in combinations.kinds_for(row):
+            kind = combinations.kinds_for(row)[0]
+            row = {**row, "project_kind": kind}
+            row["background_work"] = combinations.background_work_for(row)
+        assert json.dumps(row, sort_keys=True) in space, row
 
 
 def test_the_defaults_come_first() -> None:
     rows = combinations.covering_array()
     defaults = combinations.default_rows()
     assert rows[: len(defaults)] == defaults
-    assert [row["framework"] for row in defaults] == ["fastapi", "django", "flask"]
-    assert {row["project_kind"] for row in defaults} == set(decisions.CHOICES["project_kind"])
+    assert [row["project_kind"] for row in defaults] == list(decisions.CHOICES["project_kind"])
+    assert [row["framework"] for row in defaults] == [
+        decisions.recommend_framework(kind) for kind in decisions.CHOICES["project_kind"]
+    ]
+    assert {row["framework"] for row in defaults} == set(decisions.CHOICES["framework"])
+
+
+def test_full_rows_derive_the_questionnaires_defaults() -> None:
+    """A default row is what full_row() makes of its kind and framework alone."""
+    for row in combinations.default_rows():
+        chosen = ("project_kind", "framework", "concurrency", "project_size", "database")
+        partial = {axis: row[axis] for axis in (*chosen, "task_queue")}
+        assert combinations.full_row(partial) == row
 
 
 def test_default_rows_accept_every_recommendation() -> None:
@@ -299,9 +419,13 @@ def test_default_rows_accept_every_recommendation() -> None:
 
 
 def test_the_array_stays_small() -> None:
-    """Greedy is not optimal, but must stay near the bound (the largest pair product)."""
-    sizes = [len(combinations.axis_values(a)) for a in combinations.PAIRWISE_AXES]
-    bound = max(x * y for x, y in itertools.combinations(sizes, 2))
+    """Greedy is not optimal, but must stay near the bound.
+
+    A row holds one pair of values of each two axes, so no array is smaller than the
+    most coverable pairs two axes have (e.g. task queue x database: 6 x 3 = 18).
+    """
+    per_axes = collections.Counter((a[0], b[0]) for a, b in combinations.coverable_pairs())
+    bound = max(per_axes.values())
     rows = combinations.covering_array()
     assert bound <= len(rows) <= len(combinations.default_rows()) + 2 * bound
 
@@ -427,3 +551,23 @@ def test_project_rows_run_postgresql_for_every_framework_and_concurrency() -> No
                 if all(r[key] == value for key, value in answers.items())
             }
             assert {"medium", "large"} <= sizes, answers
+
+
+def test_required_rows_run_every_task_queue() -> None:
+    """The rows the issues name run each durable queue with every framework, concurrency
+    and broker it allows (a real worker against a real broker), not only by the array's luck.
+    """
+    required = [combinations.full_row(partial) for partial in combinations.REQUIRED_ROWS]
+    valid = combinations.valid_combinations()
+    for axis in ("framework", "concurrency", "broker"):
+        allowed = {
+            (c["task_queue"], c[axis])
+            for c in valid
+            if c["task_queue"] in combinations.BROKER_QUEUES
+        }
+        held = {
+            (r["task_queue"], r[axis])
+            for r in required
+            if (r["task_queue"], r.get(axis)) in allowed
+        }
+        assert held == allowed, axis

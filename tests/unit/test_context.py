@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+import types
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,8 @@ import jinja2
 import pytest
 
 from extensions import context, decisions, project
+from tests.support import default_answers as answers
 from tests.support import run, tool
-from tests.unit.test_project_facts import answers
 
 
 @pytest.fixture
@@ -30,8 +31,9 @@ def render(env: jinja2.Environment, source: str, **variables: Any) -> str:
 
 def test_globals_are_the_decision_functions(env: jinja2.Environment) -> None:
     for name in context.GLOBALS:
-        assert callable(env.globals[name]), name
-        assert getattr(decisions, name).__qualname__ == env.globals[name].__qualname__
+        function = env.globals[name]
+        assert isinstance(function, types.FunctionType), name
+        assert getattr(decisions, name).__qualname__ == function.__qualname__
     assert "refusal_for" in env.globals
 
 
@@ -62,6 +64,10 @@ def test_questionnaire_expressions(env: jinja2.Environment) -> None:
             {"framework": "fastapi", "concurrency": "async", "task_queue": "background_tasks"},
             False,
         ),
+        ("task_queue", {"framework": "flask", "concurrency": "sync", "task_queue": "rq"}, False),
+        ("broker", {"task_queue": "arq", "broker": "rabbitmq"}, True),
+        ("broker", {"task_queue": "celery", "broker": "rabbitmq"}, False),
+        ("broker", {"task_queue": "dramatiq", "broker": "rabbitmq"}, False),
     ],
 )
 def test_refusal_for_reads_the_answers_in_context(
@@ -82,6 +88,24 @@ def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> 
     incomplete = {key: value for key, value in complete.items() if key != "ci"}
     with pytest.raises(jinja2.UndefinedError):
         render(env, "{{ project.asgi_app }}", **incomplete)
+
+
+def test_templates_read_the_queue_facts(env: jinja2.Environment) -> None:
+    celery = {
+        **answers(task_queue="celery", background_work="workflows", broker="rabbitmq"),
+        "_copier_conf": {},
+    }
+    assert render(env, "{{ project.on.jobs }}{{ project.on.rabbitmq }}", **celery) == ".."
+    assert render(env, "{{ project.on.arq }}", **celery) == ""
+    assert (
+        render(env, "{{ project.jobs.worker | join(' ') }}", **celery)
+        == "celery --app app.worker worker --loglevel INFO"
+    )
+    assert render(env, "{{ project.setting('broker_url') }}", **celery) == "settings.broker_url"
+    # Without a durable queue there are no queue facts: a template must not ask for them.
+    plain = {**answers(), "_copier_conf": {}}
+    assert render(env, "{{ project.on.jobs }}", **plain) == ""
+    assert render(env, "{{ project.jobs is none }}", **plain) == "True"
 
 
 # ----------------------------------------------------------------- literal filters

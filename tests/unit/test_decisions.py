@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from extensions import decisions
+from extensions import combinations, decisions
 from tests.support import default_answers
 
 # ----------------------------------------------------------------- names and slugs
@@ -223,6 +223,9 @@ def test_default_background_work(kind: str, work: str) -> None:
         ("durable", "fastapi", "sync", "api", "rq"),
         ("workflows", "fastapi", "async", "api", "celery"),
         ("workflows", "django", "sync", "fullstack", "celery"),
+        ("durable", "django", "async", "fullstack", "arq"),
+        ("durable", "flask", "sync", "simple", "rq"),
+        ("workflows", "flask", "sync", "simple", "celery"),
         # The worker kind exists for a real queue, whatever else was answered.
         ("none", "fastapi", "async", "worker", "celery"),
         ("durable", "fastapi", "async", "worker", "celery"),
@@ -234,13 +237,9 @@ def test_recommend_task_queue(
     assert decisions.recommend_task_queue(work, framework, concurrency, kind) == queue
 
 
-def _offered_defaults(*, queue_offered: bool = True) -> list[dict[str, object]]:
-    """The answers a user gets by accepting every recommendation, per offered choice.
-
-    ``queue_offered=False`` gives instead the answer sets whose recommended task
-    queue this release does not offer yet.
-    """
-    found = []
+def _offered_defaults() -> list[dict[str, object]]:
+    """The answers a user gets by accepting every recommendation, per offered choice."""
+    found: list[dict[str, object]] = []
     for kind, workload, blocking, knows, work in itertools.product(
         decisions.CHOICES["project_kind"],
         decisions.CHOICES["workload"],
@@ -251,8 +250,6 @@ def _offered_defaults(*, queue_offered: bool = True) -> list[dict[str, object]]:
         framework = decisions.recommend_framework(kind)
         concurrency = decisions.recommend_concurrency(framework, workload, blocking, knows)
         queue = decisions.recommend_task_queue(work, framework, concurrency, kind)
-        if (queue in decisions.CHOICES["task_queue"]) != queue_offered:
-            continue
         found.append(
             {
                 "project_kind": kind,
@@ -274,19 +271,6 @@ def _offered_defaults(*, queue_offered: bool = True) -> list[dict[str, object]]:
 def test_recommendations_are_never_refused(answers: dict[str, object]) -> None:
     """Accepting every default must give a combination the questionnaire accepts."""
     assert decisions.refusals(answers) == []
-
-
-def test_an_unoffered_recommended_queue_is_refused_with_a_way_out() -> None:
-    """Until every queue ships, background work that needs one is refused, not broken."""
-    unoffered = _offered_defaults(queue_offered=False)
-    for answers in unoffered:
-        assert answers["framework"] != "fastapi", answers
-        assert decisions.refusals(answers) == [
-            decisions.RULES_BY_NAME["background_work_needs_an_offered_queue"].message
-        ]
-        assert (
-            decisions.refusals({**answers, "background_work": "none", "task_queue": "none"}) == []
-        )
 
 
 def test_recommendations_stay_within_the_offered_choices() -> None:
@@ -311,10 +295,6 @@ _FINE = {
     "broker": "redis",
 }
 _RULE_CASES = {
-    "background_work_needs_an_offered_queue": (
-        {"framework": "flask", "concurrency": "sync", "background_work": "fire_and_forget"},
-        "background_work",
-    ),
     "flask_is_sync": ({"framework": "flask", "concurrency": "async"}, "concurrency"),
     "background_tasks_needs_fastapi": (
         {"framework": "django", "concurrency": "sync", "task_queue": "background_tasks"},
@@ -420,10 +400,20 @@ def test_choices_have_no_duplicates() -> None:
 
 
 def _offered_answer_sets() -> list[dict[str, Any]]:
-    """Every combination of the offered choices that the questionnaire accepts."""
+    """Every combination of the offered choices that the questionnaire accepts.
+
+    A question the questionnaire does not ask keeps its default (copier.yml's ``when``).
+    """
     axes = [axis for axis in decisions.CHOICES if axis != "python_version"]
     found = []
     for values in itertools.product(*(decisions.CHOICES[a] for a in axes)):
+        answers: dict[str, Any] = dict(zip(axes, values, strict=True))
+        if any(
+            not combinations.is_asked(axis, answers)
+            and answers[axis] != combinations.FIXED_DEFAULTS[axis]
+            for axis in ("code_organization", "broker")
+        ):
+            continue
         for blocking, knows, docker in itertools.product((False, True), repeat=3):
             answers = dict(zip(axes, values, strict=True))
             answers.update(blocking_libraries=blocking, team_knows_async=knows, docker=docker)
@@ -444,7 +434,11 @@ def test_every_offered_answer_set_gets_decision_records() -> None:
         expected = ["framework", "workload", "concurrency", "project_size"]
         if answers["project_size"] != "small":
             expected.append("code_organization")
-        expected += ["database", "task_queue", "docker", "ci"]
+        expected += ["database", "task_queue"]
+        # The broker is asked (copier.yml's `when`) and recorded only beside a durable queue.
+        if combinations.is_asked("broker", answers):
+            expected.append("broker")
+        expected += ["docker", "ci"]
         if questions != expected:
             failures.append(f"{answers}: records for {questions}")
         for record in records:
@@ -470,6 +464,13 @@ def test_every_offered_answer_set_gets_decision_records() -> None:
             False,
         ),
         ({"task_queue": "background_tasks"}, "task_queue", "background_tasks", True),
+        ({"background_work": "durable", "task_queue": "arq"}, "task_queue", "arq", False),
+        ({"background_work": "durable", "task_queue": "dramatiq"}, "task_queue", "dramatiq", True),
+        ({"background_work": "workflows", "task_queue": "celery"}, "task_queue", "celery", False),
+        ({"project_kind": "worker", "task_queue": "celery"}, "task_queue", "celery", False),
+        # The broker has no recommendation: redis is the plain default, rabbitmq a choice.
+        ({"task_queue": "celery", "broker": "rabbitmq"}, "broker", "rabbitmq", False),
+        ({"background_work": "durable", "task_queue": "arq"}, "broker", "redis", False),
     ],
 )
 def test_decision_records_say_when_a_recommendation_was_overridden(
@@ -518,3 +519,20 @@ def test_a_package_name_has_a_length_limit() -> None:
     assert decisions.validate_package_name("a" * decisions.MAX_NAME_LENGTH) == ""
     message = decisions.validate_package_name("a" * (decisions.MAX_NAME_LENGTH + 1))
     assert "41 characters" in message
+
+
+@pytest.mark.parametrize("queue", ["celery", "arq", "rq", "dramatiq"])
+def test_a_durable_queue_records_its_broker_after_it(queue: str) -> None:
+    concurrency = "sync" if queue == "rq" else "async"
+    answers = default_answers(task_queue=queue, background_work="durable", concurrency=concurrency)
+    questions = [r["question"] for r in decisions.decision_records(answers)]
+    assert questions[questions.index("task_queue") + 1] == "broker"
+    records = {r["question"]: r for r in decisions.decision_records(answers)}
+    assert records["broker"]["title"] == "Message broker"
+    assert records["broker"]["choice"] == "redis"
+
+
+@pytest.mark.parametrize("queue", ["none", "background_tasks"])
+def test_an_in_process_queue_records_no_broker(queue: str) -> None:
+    answers = default_answers(task_queue=queue)
+    assert "broker" not in [r["question"] for r in decisions.decision_records(answers)]

@@ -12,6 +12,8 @@ from extensions import decisions, fw_django, project, versions
 from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
 
 TEMPLATE = TEMPLATE_ROOT / "{{ project.on.django }}"
+# The framework-neutral jobs modules (repository, tasks, service, the queue libraries' files).
+SHARED_JOBS_TEMPLATE = TEMPLATE_ROOT / "{{ project.on.jobs }}"
 PACKAGE = "acme_orders"
 LAYOUTS = [
     ("small", "by_layer"),
@@ -44,20 +46,49 @@ def every_django_answer_set() -> list[dict[str, Any]]:
     ]
 
 
+# Every task queue Django can run, with the concurrency and brokers it works with.
+QUEUES = [
+    ("celery", "sync", "redis"),
+    ("celery", "async", "rabbitmq"),
+    ("dramatiq", "sync", "rabbitmq"),
+    ("dramatiq", "async", "redis"),
+    ("rq", "sync", "redis"),
+    ("arq", "async", "redis"),
+]
+
+
+def every_jobs_answer_set() -> list[dict[str, Any]]:
+    """Every layout and database with every task queue (the axes the jobs parts depend on)."""
+    return [
+        answers(
+            project_kind="api",
+            concurrency=concurrency,
+            project_size=size,
+            code_organization=organization,
+            database=db,
+            task_queue=queue,
+            broker=broker,
+        )
+        for (queue, concurrency, broker), (size, organization), db in itertools.product(
+            QUEUES, LAYOUTS, decisions.CHOICES["database"]
+        )
+    ]
+
+
+ID_KEYS = (
+    "project_kind",
+    "concurrency",
+    "project_size",
+    "code_organization",
+    "database",
+    "workload",
+    "task_queue",
+    "broker",
+)
 EVERY_SET = pytest.mark.parametrize(
     "a",
-    every_django_answer_set(),
-    ids=lambda a: "-".join(
-        str(a[k])
-        for k in (
-            "project_kind",
-            "concurrency",
-            "project_size",
-            "code_organization",
-            "database",
-            "workload",
-        )
-    ),
+    every_django_answer_set() + every_jobs_answer_set(),
+    ids=lambda a: "-".join(str(a[k]) for k in ID_KEYS),
 )
 
 
@@ -151,6 +182,146 @@ def test_items_parts(size: str, organization: str) -> None:
 
     for layer, path in ITEMS[(size, organization)].items():
         assert built.path[f"items_{layer}"] == path, layer
+
+
+JOBS_PARTS = (
+    "jobs_routes",
+    "jobs_serializers",
+    "jobs_service",
+    "jobs_repository",
+    "jobs_tasks",
+    "jobs_queue",
+)
+JOBS = {
+    ("small", "by_layer"): {
+        "jobs_routes": "jobs/api.py",
+        "jobs_serializers": "jobs/serializers.py",
+        "jobs_service": "jobs/services.py",
+        "jobs_repository": "jobs/repository.py",
+        "jobs_tasks": "jobs/tasks.py",
+        "jobs_queue": "jobs/queue.py",
+        "jobs_urls": "jobs/urls.py",
+        "worker": "jobs/worker.py",
+        "scheduler": "jobs/scheduler.py",
+        "worker_health": "jobs/worker_health.py",
+    },
+    ("medium", "by_feature"): {
+        "jobs_routes": "app/jobs/api.py",
+        "jobs_serializers": "app/jobs/serializers.py",
+        "jobs_service": "app/jobs/services.py",
+        "jobs_repository": "app/jobs/repository.py",
+        "jobs_tasks": "app/jobs/tasks.py",
+        "jobs_queue": "app/jobs/queue.py",
+        "jobs_urls": "app/jobs/urls.py",
+        "worker": "app/jobs/worker.py",
+        "scheduler": "app/jobs/scheduler.py",
+        "worker_health": "app/jobs/worker_health.py",
+    },
+    ("medium", "by_layer"): {
+        "jobs_routes": "app/api/jobs.py",
+        "jobs_serializers": "app/serializers/jobs.py",
+        "jobs_service": "app/services/jobs.py",
+        "jobs_repository": "app/repositories/jobs.py",
+        "jobs_tasks": "app/tasks/jobs.py",
+        "jobs_queue": "app/queues/jobs.py",
+        "jobs_urls": "",
+        "worker": "app/worker.py",
+        "scheduler": "app/scheduler.py",
+        "worker_health": "app/worker_health.py",
+    },
+    ("large", "by_feature"): {
+        "jobs_routes": f"src/{PACKAGE}/jobs/api.py",
+        "jobs_serializers": f"src/{PACKAGE}/jobs/serializers.py",
+        "jobs_service": f"src/{PACKAGE}/jobs/services.py",
+        "jobs_repository": f"src/{PACKAGE}/jobs/repository.py",
+        "jobs_tasks": f"src/{PACKAGE}/jobs/tasks.py",
+        "jobs_queue": f"src/{PACKAGE}/jobs/queue.py",
+        "jobs_urls": f"src/{PACKAGE}/jobs/urls.py",
+        "worker": f"src/{PACKAGE}/jobs/worker.py",
+        "scheduler": f"src/{PACKAGE}/jobs/scheduler.py",
+        "worker_health": f"src/{PACKAGE}/jobs/worker_health.py",
+    },
+    ("large", "by_layer"): {
+        "jobs_routes": f"src/{PACKAGE}/api/jobs.py",
+        "jobs_serializers": f"src/{PACKAGE}/serializers/jobs.py",
+        "jobs_service": f"src/{PACKAGE}/services/jobs.py",
+        "jobs_repository": f"src/{PACKAGE}/repositories/jobs.py",
+        # The job logic sits beside the worker processes.
+        "jobs_tasks": f"src/{PACKAGE}/workers/jobs.py",
+        "jobs_queue": f"src/{PACKAGE}/queues/jobs.py",
+        "jobs_urls": "",
+        "worker": f"src/{PACKAGE}/workers/worker.py",
+        "scheduler": f"src/{PACKAGE}/workers/scheduler.py",
+        "worker_health": f"src/{PACKAGE}/workers/health.py",
+    },
+}
+
+
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_jobs_parts(size: str, organization: str) -> None:
+    """By feature (and small) one jobs package holds the worker too; by layer, as elsewhere."""
+    a = answers(
+        project_size=size, code_organization=organization, task_queue="dramatiq", concurrency="sync"
+    )
+    built = fw_django.build_layout(a)
+
+    for part, path in JOBS[(size, organization)].items():
+        assert built.path[part] == path, part
+
+
+@pytest.mark.parametrize(
+    ("size", "tests"),
+    [
+        (
+            "medium",
+            {
+                "test_jobs_api": "tests/test_jobs_api.py",
+                "test_jobs_tasks": "tests/test_jobs_tasks.py",
+                "test_jobs_worker": "tests/test_jobs_worker.py",
+                "tests_jobs": "tests/jobs.py",
+            },
+        ),
+        (
+            "large",
+            {
+                "test_jobs_api": "tests/integration/test_jobs_api.py",
+                "test_jobs_tasks": "tests/unit/test_jobs_tasks.py",
+                "test_jobs_worker": "tests/integration/test_jobs_worker.py",
+                "tests_jobs": "tests/jobs.py",
+            },
+        ),
+    ],
+)
+def test_jobs_test_paths(size: str, tests: dict[str, str]) -> None:
+    built = fw_django.build_layout(answers(project_size=size, task_queue="celery"))
+
+    for part, path in tests.items():
+        assert built.path[part] == built.test_path[part] == path, part
+
+
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_the_jobs_package_is_no_django_app(size: str, organization: str) -> None:
+    """It has no models: no AppConfig, and INSTALLED_APPS does not list it."""
+    a = answers(project_size=size, code_organization=organization, task_queue="celery")
+    built = fw_django.build_layout(a)
+    facts = fw_django.runtime(a, built).facts
+
+    assert built.path["jobs_apps"] == ""
+    assert not any(app.endswith("jobs") for app in facts["installed_apps"])
+    assert facts["has_rest"] is True
+
+
+def test_the_worker_runs_the_jobs_package() -> None:
+    """The queue facts (worker argv, coverage omissions) follow Django's placement."""
+    a = answers(project_size="medium", code_organization="by_feature", task_queue="rq")
+    facts = project.for_answers(a)
+
+    assert facts.jobs is not None
+    assert facts.jobs.worker == ("python", "-m", "app.jobs.worker")
+    assert facts.jobs.scheduler == ("python", "-m", "app.jobs.scheduler")
+    assert "app/jobs/worker.py" in facts.coverage_omit
+    assert facts.setting("redis_url") == "settings.REDIS_URL"
+    assert facts.on["jobs"] == facts.on["rq"] == "."
 
 
 @pytest.mark.parametrize(
@@ -298,6 +469,7 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
     built = fw_django.build_layout(a)
     has_db = a["database"] != "none"
     pages = has_db and a["project_kind"] == "fullstack"
+    jobs = a["task_queue"] != "none"
 
     assert [f.name for f in built.features] == [
         name
@@ -305,11 +477,20 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
             ("health", True),
             ("items", has_db),
             ("compute", a["workload"] != "io_bound"),
+            ("jobs", jobs),
         )
         if on
     ]
-    for part in ("items_models", "items_admin", "items_migration", "rest", "test_migrations"):
+    for part in ("items_models", "items_admin", "items_migration", "test_migrations"):
         assert bool(built.path[part]) == has_db, part
+    # Django REST Framework serves the items API and the jobs API.
+    assert bool(built.path["rest"]) == (has_db or jobs)
+    for part in (*JOBS_PARTS, "worker", "test_jobs_api", "test_jobs_worker", "tests_jobs"):
+        assert bool(built.path[part]) == jobs, part
+    assert bool(built.path["scheduler"]) == (a["task_queue"] in {"rq", "dramatiq"})
+    assert bool(built.path["worker_health"]) == (jobs and a["task_queue"] != "arq")
+    for part in ("jobs_schemas", "jobs_models", "jobs_apps", "test_jobs_service"):
+        assert built.path[part] == "", part
     for part in ("items_views", "template_item_list", "test_items_pages"):
         assert bool(built.path[part]) == pages, part
     assert bool(built.path["tests_database"]) == (a["database"] == "postgresql")
@@ -321,7 +502,7 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
 @EVERY_SET
 def test_every_part_has_a_template(a: dict[str, Any]) -> None:
     """A part the layout places is rendered by a Django template named after it."""
-    templates = template_parts(TEMPLATE)
+    templates = template_parts(TEMPLATE, SHARED_JOBS_TEMPLATE)
     placed = {part for part, path in fw_django.build_layout(a).path.items() if path}
 
     assert placed <= templates
@@ -355,6 +536,20 @@ def test_runtime_dependencies_follow_the_answers() -> None:
         "uvicorn",
     }
     assert not {"fastapi", "sqlalchemy", "alembic", "pydantic"} & (small | large)
+
+
+def test_the_jobs_api_brings_django_rest_framework() -> None:
+    """Without a database the jobs API still needs DRF (and its stubs and mypy plugin)."""
+    a = answers(database="none", task_queue="celery", concurrency="sync")
+    runtime = fw_django.runtime(a, fw_django.build_layout(a))
+    facts = project.for_answers(a)
+
+    assert "djangorestframework" in fw_django.dependencies(a)
+    assert "djangorestframework-stubs" in fw_django.dev_dependencies(a)
+    assert "mypy_drf_plugin.main" in runtime.mypy_plugins
+    assert not {"dj-database-url", "django-stubs-ext"} & set(fw_django.dependencies(a))
+    # The queue library comes from extensions/queues.py.
+    assert {"celery", "redis"} <= {Requirement(line).name for line in facts.dependencies}
 
 
 def test_postgresql_brings_psycopg_and_its_pool() -> None:
@@ -426,7 +621,9 @@ def test_database_facts_appear_only_with_a_database(a: dict[str, Any]) -> None:
 
     if a["database"] == "none":
         assert (runtime.migrate, runtime.database_url) == ((), "")
-        assert runtime.mypy_plugins == ("mypy_django_plugin.main",)
+        # Django REST Framework comes with the jobs API even without a database.
+        drf = ("mypy_drf_plugin.main",) if a["task_queue"] != "none" else ()
+        assert runtime.mypy_plugins == ("mypy_django_plugin.main", *drf)
         assert runtime.docs_path == "/health/live"
     else:
         assert runtime.migrate == ("python", "manage.py", "migrate", "--noinput")

@@ -12,11 +12,15 @@ from extensions import decisions, fw_flask, layout, project, versions
 from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
 
 TEMPLATE = TEMPLATE_ROOT / "{{ project.on.flask }}"
-# Files Flask shares with FastAPI (schemas, models, Alembic).
+# Files Flask shares with FastAPI (schemas, models, Alembic) and every framework (the jobs).
 SHARED = (
     TEMPLATE_ROOT / "{{ project.on.fastapi_flask }}",
     TEMPLATE_ROOT / "{{ project.on.alembic }}",
+    # The task queue's framework-agnostic modules, and each library's own.
+    TEMPLATE_ROOT / "{{ project.on.jobs }}",
 )
+# The durable task queues Flask offers: sync ones (ARQ is asyncio-only).
+SYNC_QUEUES = ("celery", "rq", "dramatiq")
 LAYOUTS = [
     ("small", "by_layer"),
     *itertools.product(("medium", "large"), decisions.CHOICES["code_organization"]),
@@ -37,11 +41,36 @@ def every_flask_answer_set() -> list[dict[str, Any]]:
     ]
 
 
+def every_flask_jobs_answer_set() -> list[dict[str, Any]]:
+    """Every layout with every sync task queue and broker (and with or without a database)."""
+    return [
+        answers(
+            project_size=size,
+            code_organization=organization,
+            database=db,
+            task_queue=queue,
+            broker=broker,
+        )
+        for (size, organization), db, queue, broker in itertools.product(
+            LAYOUTS, ("none", "sqlite"), SYNC_QUEUES, ("redis", "rabbitmq")
+        )
+        if broker == "redis" or queue != "rq"
+    ]
+
+
 EVERY_SET = pytest.mark.parametrize(
     "a",
-    every_flask_answer_set(),
+    every_flask_answer_set() + every_flask_jobs_answer_set(),
     ids=lambda a: "-".join(
-        str(a[k]) for k in ("project_size", "code_organization", "database", "workload")
+        str(a[k])
+        for k in (
+            "project_size",
+            "code_organization",
+            "database",
+            "workload",
+            "task_queue",
+            "broker",
+        )
     ),
 )
 
@@ -100,11 +129,14 @@ def test_module_names_follow_the_paths(a: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("size", ["medium", "large"])
-def test_a_feature_keeps_its_blueprint_in_routes_py(size: str) -> None:
-    built = fw_flask.build_layout(answers(project_size=size, code_organization="by_feature"))
+@pytest.mark.parametrize("feature", ["items", "jobs"])
+def test_a_feature_keeps_its_blueprint_in_routes_py(size: str, feature: str) -> None:
+    built = fw_flask.build_layout(
+        answers(project_size=size, code_organization="by_feature", task_queue="rq")
+    )
 
-    assert built.path["items_routes"].endswith("/items/routes.py")
-    assert built.module["items_routes"].endswith(".items.routes")
+    assert built.path[f"{feature}_routes"].endswith(f"/{feature}/routes.py")
+    assert built.module[f"{feature}_routes"].endswith(f".{feature}.routes")
 
 
 def test_integration_tests_are_described_in_flask_terms() -> None:
@@ -260,6 +292,8 @@ def test_workers_are_tunable_in_the_container() -> None:
         ({}, ["health", "items"]),
         ({"workload": "cpu_bound"}, ["health", "items", "compute"]),
         ({"workload": "mixed", "database": "none"}, ["health", "compute"]),
+        ({"task_queue": "rq"}, ["health", "items", "jobs"]),
+        ({"task_queue": "celery", "database": "none"}, ["health", "jobs"]),
     ],
 )
 def test_blueprints_are_registered_per_feature(
@@ -283,3 +317,44 @@ def test_the_project_facts_use_the_flask_layout() -> None:
         "from app.items.routes import blueprint as items_blueprint"
     )
     assert facts.on["flask"] == "."
+
+
+# ----------------------------------------------------------------- the task queue
+
+
+@pytest.mark.parametrize("queue", SYNC_QUEUES)
+def test_flask_jobs_run_on_a_sync_queue(queue: str) -> None:
+    facts = project.for_answers(answers(task_queue=queue))
+
+    assert facts.jobs is not None
+    assert (facts.jobs.library, facts.jobs.is_async) == (queue, False)
+    assert (facts.jobs.async_, facts.jobs.await_) == ("", "")
+    assert facts.setting("redis_url") == "settings.redis_url"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fixtures"),
+    [
+        ({"task_queue": "rq"}, ("database_url", "redis_url", "jobs_queue")),
+        (
+            {"task_queue": "dramatiq", "broker": "rabbitmq", "database": "none"},
+            ("redis_url", "broker_url", "jobs_queue"),
+        ),
+        ({"database": "none"}, ()),
+    ],
+)
+def test_the_test_settings_come_from_the_service_fixtures(
+    overrides: dict[str, Any], fixtures: tuple[str, ...]
+) -> None:
+    facts = project.for_answers(answers(**overrides))
+
+    assert facts.settings_fixtures == fixtures
+    assert ("tests.jobs" in facts.test_plugins) == ("redis_url" in fixtures)
+
+
+def test_without_a_durable_queue_there_is_no_jobs_blueprint() -> None:
+    a = answers(task_queue="none")
+    built = fw_flask.build_layout(a)
+
+    assert not built.path["jobs_routes"]
+    assert "jobs_routes" not in dict(fw_flask.blueprints(built))

@@ -126,6 +126,123 @@ ITEMS = {
 }
 
 
+# Where the jobs feature (a durable task queue) and the queue's processes go, per layout:
+# the worker, scheduler and healthcheck modules sit at the root, in workers/ when large.
+_P = f"src/{PACKAGE}"
+JOBS = {
+    ("small", "by_layer"): {
+        "jobs_routes": "jobs_routes.py",
+        "jobs_service": "jobs_service.py",
+        "jobs_repository": "jobs_repository.py",
+        "jobs_schemas": "jobs_schemas.py",
+        "jobs_tasks": "jobs_tasks.py",
+        "jobs_queue": "jobs_queue.py",
+        "worker": "worker.py",
+        "scheduler": "scheduler.py",
+        "worker_health": "worker_health.py",
+    },
+    ("medium", "by_layer"): {
+        "jobs_routes": "app/routes/jobs.py",
+        "jobs_service": "app/services/jobs.py",
+        "jobs_repository": "app/repositories/jobs.py",
+        "jobs_schemas": "app/schemas/jobs.py",
+        "jobs_tasks": "app/tasks/jobs.py",
+        "jobs_queue": "app/queues/jobs.py",
+        "worker": "app/worker.py",
+        "scheduler": "app/scheduler.py",
+        "worker_health": "app/worker_health.py",
+    },
+    ("medium", "by_feature"): {
+        "jobs_routes": "app/jobs/routes.py",
+        "jobs_service": "app/jobs/service.py",
+        "jobs_repository": "app/jobs/repository.py",
+        "jobs_schemas": "app/jobs/schemas.py",
+        "jobs_tasks": "app/jobs/tasks.py",
+        "jobs_queue": "app/jobs/queue.py",
+        "worker": "app/worker.py",
+        "scheduler": "app/scheduler.py",
+        "worker_health": "app/worker_health.py",
+    },
+    ("large", "by_layer"): {
+        "jobs_routes": f"{_P}/api/jobs.py",
+        "jobs_service": f"{_P}/services/jobs.py",
+        "jobs_repository": f"{_P}/repositories/jobs.py",
+        "jobs_schemas": f"{_P}/schemas/jobs.py",
+        "jobs_tasks": f"{_P}/workers/jobs.py",
+        "jobs_queue": f"{_P}/queues/jobs.py",
+        "worker": f"{_P}/workers/worker.py",
+        "scheduler": f"{_P}/workers/scheduler.py",
+        "worker_health": f"{_P}/workers/health.py",
+    },
+    ("large", "by_feature"): {
+        "jobs_routes": f"{_P}/jobs/router.py",
+        "jobs_service": f"{_P}/jobs/service.py",
+        "jobs_repository": f"{_P}/jobs/repository.py",
+        "jobs_schemas": f"{_P}/jobs/schemas.py",
+        "jobs_tasks": f"{_P}/jobs/tasks.py",
+        "jobs_queue": f"{_P}/jobs/queue.py",
+        "worker": f"{_P}/workers/worker.py",
+        "scheduler": f"{_P}/workers/scheduler.py",
+        "worker_health": f"{_P}/workers/health.py",
+    },
+}
+JOBS_TESTS = {
+    "small": ("tests/", "tests/"),
+    "medium": ("tests/", "tests/"),
+    "large": ("tests/unit/", "tests/integration/"),
+}
+
+
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_jobs_parts(size: str, organization: str) -> None:
+    """Dramatiq has every part: the jobs layers, a worker, a scheduler and a healthcheck."""
+    built = layout.build(
+        answers(project_size=size, code_organization=organization, task_queue="dramatiq")
+    )
+    for part, path in JOBS[(size, organization)].items():
+        assert built.path[part] == path, part
+    unit, integration = JOBS_TESTS[size]
+    assert built.path["test_jobs_api"] == f"{integration}test_jobs_api.py"
+    assert built.path["test_jobs_tasks"] == f"{unit}test_jobs_tasks.py"
+    assert built.path["test_jobs_worker"] == f"{integration}test_jobs_worker.py"
+    # A pytest plugin the conftest loads, beside it whatever the size.
+    assert built.path["tests_jobs"] == "tests/jobs.py"
+    assert built.module["tests_jobs"] == "tests.jobs"
+
+
+@pytest.mark.parametrize(
+    ("queue", "scheduler", "health"),
+    [
+        # Celery beat and ARQ's cron jobs read the worker module: no scheduler module.
+        ("celery", False, True),
+        # ARQ checks its own worker (`arq --check`): no healthcheck module.
+        ("arq", False, False),
+        ("rq", True, True),
+        ("dramatiq", True, True),
+    ],
+)
+@pytest.mark.parametrize(("size", "organization"), LAYOUTS)
+def test_worker_parts_per_queue(
+    size: str, organization: str, queue: str, scheduler: bool, health: bool
+) -> None:
+    built = layout.build(
+        answers(project_size=size, code_organization=organization, task_queue=queue)
+    )
+    expected = JOBS[(size, organization)]
+    assert built.path["worker"] == expected["worker"]
+    assert built.path["scheduler"] == (expected["scheduler"] if scheduler else "")
+    assert built.path["worker_health"] == (expected["worker_health"] if health else "")
+    assert ("scheduler" in built.module) is scheduler
+    assert ("worker_health" in built.module) is health
+
+
+def test_large_worker_packages_have_docstrings() -> None:
+    built = layout.build(answers(project_size="large", task_queue="celery"))
+    docs = {init["path"]: init["doc"] for init in built.packages}
+    assert docs[f"{_P}/workers/__init__.py"] == layout.DOCSTRINGS["workers"]
+    assert docs[f"{_P}/queues/__init__.py"] == layout.DOCSTRINGS["queues"]
+
+
 @pytest.mark.parametrize(("size", "organization"), LAYOUTS)
 def test_core_parts(size: str, organization: str) -> None:
     built = layout.build(answers(project_size=size, code_organization=organization))
@@ -308,20 +425,29 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
         "items": a["database"] != "none",
         "compute": a["workload"] != "io_bound",
         "notifications": a["task_queue"] == "background_tasks",
+        "jobs": a["task_queue"] in layout.DURABLE_QUEUES,
     }
     layers = {
         "health": {"routes", "service", "schemas"},
         "items": {"routes", "service", "repository", "models", "schemas"},
         "compute": {"routes", "service", "schemas"},
         "notifications": {"routes", "service", "schemas"},
+        "jobs": {"routes", "service", "repository", "schemas", "tasks", "queue"},
     }
     assert [f.name for f in layout.features_for(a)] == [n for n, on in present.items() if on]
     for feature, on in present.items():
-        for layer in ("routes", "service", "repository", "models", "schemas"):
+        for layer in layout.LAYERS:
             key = f"{feature}_{layer}"
             assert (built.path[key] != "") == (on and layer in layers[feature]), key
         assert (built.path[f"test_{feature}_api"] != "") == on, feature
-        assert (built.path[f"test_{feature}_service"] != "") == on, feature
+        # The jobs' logic is tested without a broker in test_jobs_tasks instead.
+        has_service_tests = on and feature != "jobs"
+        assert (built.path[f"test_{feature}_service"] != "") == has_service_tests, feature
+    jobs = present["jobs"]
+    for part in ("worker", "test_jobs_tasks", "test_jobs_worker", "tests_jobs"):
+        assert (built.path[part] != "") == jobs, part
+    assert (built.path["scheduler"] != "") == (a["task_queue"] in {"rq", "dramatiq"})
+    assert (built.path["worker_health"] != "") == (jobs and a["task_queue"] != "arq")
     assert (built.path["database"] != "") == present["items"]
     assert (built.path["test_migrations"] != "") == present["items"]
     assert (built.path["test_e2e"] != "") == (present["items"] and a["project_size"] == "large")

@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
 
-from extensions import decisions, layout, project, versions
+from extensions import combinations, decisions, layout, project, versions
 from tests.support import default_answers as answers
+from tests.support import run, tool
+
+# The axes that shape a FastAPI project's facts (the framework modules have their own tests).
+AXES = ("project_size", "concurrency", "database", "workload", "task_queue", "broker")
 
 
 def every_answer_set() -> list[dict[str, Any]]:
-    """Every tree-shaping combination; ci and docker cycle through their values."""
-    axes = ("project_size", "concurrency", "database", "workload", "task_queue")
-    sets = []
-    for index, combo in enumerate(itertools.product(*(decisions.CHOICES[a] for a in axes))):
-        ci = decisions.CHOICES["ci"][index % len(decisions.CHOICES["ci"])]
-        sets.append(answers(**dict(zip(axes, combo, strict=True)), ci=ci, docker=index % 2 == 0))
+    """Every tree-shaping combination the questionnaire accepts; ci and docker cycle.
+
+    The broker varies only where it is asked (beside a durable task queue).
+    """
+    sets: list[dict[str, Any]] = []
+    for combo in itertools.product(*(decisions.CHOICES[a] for a in AXES)):
+        a = answers(**dict(zip(AXES, combo, strict=True)))
+        if not combinations.is_asked("broker", a) and a["broker"] != "redis":
+            continue
+        a["background_work"] = combinations.background_work_for(a)
+        if decisions.refusals(a):
+            continue
+        index = len(sets)
+        a.update(ci=decisions.CHOICES["ci"][index % len(decisions.CHOICES["ci"])])
+        a.update(docker=index % 2 == 0)
+        sets.append(a)
     return sets
 
 
-EVERY_SET = pytest.mark.parametrize(
-    "a",
-    every_answer_set(),
-    ids=lambda a: "-".join(
-        str(a[k]) for k in ("project_size", "concurrency", "database", "workload", "task_queue")
-    ),
-)
+def set_id(a: dict[str, Any]) -> str:
+    return "-".join(str(a[k]) for k in AXES if combinations.is_asked(k, a))
+
+
+EVERY_SET = pytest.mark.parametrize("a", every_answer_set(), ids=set_id)
+DURABLE = ("celery", "arq", "rq", "dramatiq")
 
 
 def names(requirements: tuple[str, ...]) -> set[str]:
@@ -118,8 +133,13 @@ def check_group_folders(a: dict[str, Any]) -> None:
     assert on["sync"] == (project.OFF if is_async else project.ON)
     assert on["process_pool"] == (project.ON if a["workload"] == "cpu_bound" else project.OFF)
     assert on["thread_offload"] == (project.ON if a["workload"] == "mixed" else project.OFF)
-    queue = a["task_queue"] == "background_tasks"
-    assert on["background_tasks"] == (project.ON if queue else project.OFF)
+    queue = a["task_queue"]
+    assert on["background_tasks"] == (project.ON if queue == "background_tasks" else project.OFF)
+    assert on["jobs"] == (project.ON if queue in DURABLE else project.OFF)
+    for library in DURABLE:
+        assert on[library] == (project.ON if queue == library else project.OFF), library
+    rabbitmq = queue in DURABLE and a["broker"] == "rabbitmq"
+    assert on["rabbitmq"] == (project.ON if rabbitmq else project.OFF)
 
 
 @EVERY_SET
@@ -281,13 +301,82 @@ def test_dependencies_follow_the_answers(a: dict[str, Any]) -> None:
     assert "standard" in uvicorn.extras
 
 
+# What each durable task queue adds: {distribution: extras}. Redis keeps the job records
+# with every queue (ARQ brings its own client); Dramatiq's broker is an extra, and
+# APScheduler sends its periodic job. Celery ships no types: celery-types in dev.
+def queue_requirements(queue: str, broker: str) -> dict[str, set[str]]:
+    table: dict[str, dict[str, set[str]]] = {
+        "none": {},
+        "background_tasks": {},
+        "celery": {"celery": {"redis"}, "redis": set()},
+        "arq": {"arq": set()},
+        "rq": {"rq": set(), "redis": set()},
+        "dramatiq": {"dramatiq": {broker}, "redis": set(), "apscheduler": set()},
+    }
+    return table[queue]
+
+
+QUEUE_DISTRIBUTIONS = {"celery", "arq", "rq", "dramatiq", "redis", "apscheduler", "pika"}
+
+
+@EVERY_SET
+def test_dependencies_follow_the_task_queue(a: dict[str, Any]) -> None:
+    facts = project.for_answers(a)
+    expected = queue_requirements(a["task_queue"], a["broker"])
+    found = {
+        req.name: set(req.extras)
+        for req in map(Requirement, facts.dependencies)
+        if req.name in QUEUE_DISTRIBUTIONS
+    }
+    assert found == expected
+    assert ("celery-types" in names(facts.dev_dependencies)) == (a["task_queue"] == "celery")
+
+
+@pytest.mark.parametrize(
+    ("queue", "broker", "runtime", "dev"),
+    [
+        ("celery", "redis", {"celery[redis]", "redis"}, {"celery-types"}),
+        ("celery", "rabbitmq", {"celery[redis]", "redis"}, {"celery-types"}),
+        ("arq", "redis", {"arq"}, set()),
+        ("rq", "redis", {"rq", "redis"}, set()),
+        ("dramatiq", "redis", {"dramatiq[redis]", "redis", "apscheduler"}, set()),
+        ("dramatiq", "rabbitmq", {"dramatiq[rabbitmq]", "redis", "apscheduler"}, set()),
+    ],
+)
+def test_queue_requirements_are_the_pinned_ones(
+    queue: str, broker: str, runtime: set[str], dev: set[str]
+) -> None:
+    """Spelled out once: the requirement strings, with their extras, come from versions."""
+    concurrency = "async" if queue == "arq" else "sync"
+    facts = project.for_answers(
+        answers(task_queue=queue, broker=broker, concurrency=concurrency, background_work="durable")
+    )
+    queue_lines = {
+        r.split(">")[0] for r in facts.dependencies if Requirement(r).name in QUEUE_DISTRIBUTIONS
+    }
+    assert queue_lines == runtime
+    dev_lines = {r.split(">")[0] for r in facts.dev_dependencies if r.startswith("celery")}
+    assert dev_lines == dev
+
+
 # ----------------------------------------------------------------- versions
+
+
+# Keys that name a variant of a distribution: (distribution, the extras the variant adds).
+VARIANTS = {
+    "sqlalchemy-async": ("sqlalchemy", {"asyncio"}),
+    "dramatiq-redis": ("dramatiq", {"redis"}),
+    "dramatiq-rabbitmq": ("dramatiq", {"rabbitmq"}),
+}
 
 
 @pytest.mark.parametrize(("key", "requirement"), [*versions.RUNTIME.items(), *versions.DEV.items()])
 def test_every_requirement_is_bounded(key: str, requirement: str) -> None:
     parsed = Requirement(requirement)
-    assert parsed.name == key.removesuffix("-async")
+    name, extras = VARIANTS.get(key, (key, None))
+    assert parsed.name == name
+    if extras is not None:
+        assert parsed.extras == extras
     operators = {spec.operator for spec in parsed.specifier}
     assert operators == {">=", "<"}, requirement
     assert parsed.marker is None
@@ -312,3 +401,260 @@ def test_ruff_pins_agree() -> None:
     assert ruff.specifier.contains(hook)
     # The render tier formats with the template's ruff: it must be one the project accepts.
     assert ruff.specifier.contains(metadata.version("ruff"))
+
+
+# ----------------------------------------------------------------- the task queue
+
+
+def queue_answers(queue: str, broker: str = "redis", **more: Any) -> dict[str, Any]:
+    """Accepted answers with ``queue`` (ARQ async, RQ sync, the others as ``more`` says)."""
+    concurrency = {"arq": "async", "rq": "sync"}.get(queue, more.pop("concurrency", "async"))
+    a = answers(task_queue=queue, broker=broker, concurrency=concurrency, **more)
+    a["background_work"] = combinations.background_work_for(a)
+    assert decisions.refusals(a) == [], a
+    return a
+
+
+@EVERY_SET
+def test_jobs_facts_follow_the_task_queue(a: dict[str, Any]) -> None:
+    facts = project.for_answers(a)
+    if a["task_queue"] not in DURABLE:
+        assert facts.jobs is None
+        assert facts.readiness_checks == (("database",) if facts.has_db else ())
+        return
+    assert facts.jobs is not None
+    assert facts.jobs.library == a["task_queue"]
+    assert facts.jobs.broker == a["broker"]
+    assert "jobs" in facts.features
+    assert facts.readiness_checks == (*(("database",) if facts.has_db else ()), "broker", "redis")
+    # Every pytest option once; the async queue's tests run under pytest-asyncio.
+    keys = [key for key, _ in facts.pytest_options]
+    assert len(keys) == len(set(keys))
+    if facts.jobs.is_async:
+        assert dict(facts.pytest_options)["asyncio_mode"] == '"auto"'
+
+
+@pytest.mark.parametrize(
+    ("framework", "read"),
+    [("fastapi", "settings.redis_url"), ("flask", "settings.redis_url")],
+)
+def test_setting_reads_the_pydantic_field(framework: str, read: str) -> None:
+    facts = project.for_answers(
+        queue_answers("celery", framework=framework, concurrency="sync", project_kind="api")
+    )
+    assert facts.setting("redis_url") == read
+
+
+def test_setting_reads_djangos_upper_case_name() -> None:
+    facts = project.for_answers(
+        queue_answers("celery", framework="django", concurrency="sync", project_kind="fullstack")
+    )
+    assert facts.setting("redis_url") == "settings.REDIS_URL"
+    assert facts.setting("jobs_max_attempts") == "settings.JOBS_MAX_ATTEMPTS"
+
+
+@pytest.mark.parametrize(
+    ("database", "queue", "broker", "fixtures"),
+    [
+        ("none", "none", "redis", ()),
+        ("sqlite", "none", "redis", ("database_url",)),
+        ("sqlite", "background_tasks", "redis", ("database_url",)),
+        ("none", "arq", "redis", ("redis_url", "jobs_queue")),
+        ("sqlite", "celery", "redis", ("database_url", "redis_url", "jobs_queue")),
+        (
+            "sqlite",
+            "dramatiq",
+            "rabbitmq",
+            ("database_url", "redis_url", "broker_url", "jobs_queue"),
+        ),
+    ],
+)
+def test_settings_fixtures(
+    database: str, queue: str, broker: str, fixtures: tuple[str, ...]
+) -> None:
+    facts = project.for_answers(queue_answers(queue, broker, database=database))
+    assert facts.settings_fixtures == fixtures
+    # The tests' settings take each fixture by its own name (wrapped as ruff would).
+    call = facts.test_settings_call("Settings", 4)
+    function = ast.parse(f"def settings():\n    {call}\n").body[0]
+    assert isinstance(function, ast.FunctionDef)
+    returned = function.body[0]
+    assert isinstance(returned, ast.Return)
+    assert isinstance(returned.value, ast.Call)
+    assert [(k.arg, ast.unparse(k.value)) for k in returned.value.keywords] == [
+        ("environment", "'test'"),
+        *((name, name) for name in fixtures),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("database", "queue", "plugins"),
+    [
+        ("none", "none", ()),
+        ("sqlite", "none", ("tests.database",)),
+        ("none", "rq", ("tests.jobs",)),
+        ("postgresql", "celery", ("tests.database", "tests.jobs")),
+    ],
+)
+def test_test_plugins(database: str, queue: str, plugins: tuple[str, ...]) -> None:
+    facts = project.for_answers(queue_answers(queue, database=database, concurrency="sync"))
+    assert facts.test_plugins == plugins
+
+
+@pytest.mark.parametrize("size", decisions.CHOICES["project_size"])
+@pytest.mark.parametrize("queue", ["none", "celery", "arq", "rq", "dramatiq"])
+def test_worker_processes_are_omitted_from_coverage(size: str, queue: str) -> None:
+    """The worker, scheduler and healthcheck run in their own processes: not measurable."""
+    facts = project.for_answers(queue_answers(queue, project_size=size))
+    workers = [facts.path[part] for part in ("worker", "scheduler", "worker_health")]
+    assert facts.coverage_omit == ("tests/*", ".venv/*", *filter(None, workers))
+    # Everything else the jobs feature renders is measured.
+    for part in ("jobs_service", "jobs_repository", "jobs_tasks", "jobs_queue", "jobs_routes"):
+        assert facts.path[part] not in facts.coverage_omit
+
+
+@pytest.mark.parametrize(
+    ("queue", "broker", "untyped"),
+    [
+        ("none", "redis", ()),
+        ("celery", "redis", ()),
+        ("dramatiq", "redis", ("apscheduler.*",)),
+        ("dramatiq", "rabbitmq", ("apscheduler.*", "pika.*")),
+    ],
+)
+def test_untyped_modules(queue: str, broker: str, untyped: tuple[str, ...]) -> None:
+    assert project.for_answers(queue_answers(queue, broker)).untyped_modules == untyped
+
+
+def test_settings_boot_outside_django() -> None:
+    facts = project.for_answers(queue_answers("celery"))
+    assert facts.settings_boot_imports == ()
+    rendered = facts.imports(*facts.settings_boot_parts)
+    assert rendered.splitlines() == [
+        "from app.logging import configure_logging",
+        "from app.settings import get_settings",
+    ]
+    compile(facts.settings_boot, "<boot>", "exec")
+    assert facts.settings_boot.startswith("settings = get_settings()\n")
+
+
+def test_settings_boot_in_django() -> None:
+    facts = project.for_answers(
+        queue_answers("celery", framework="django", concurrency="sync", project_kind="fullstack")
+    )
+    assert facts.settings_boot_imports == ("import django", "from django.conf import settings")
+    assert facts.settings_boot == "use_environment_settings()\ndjango.setup()"
+    assert facts.imports(*facts.settings_boot_parts).endswith(" import use_environment_settings")
+
+
+# ----------------------------------------------------------------- formatted code
+
+
+def ruff_accepts(tmp_path: Path, source: str) -> None:
+    """``source`` is what ruff format writes, with imports in isort order, at 100 columns."""
+    module = tmp_path / "snippet.py"
+    module.write_text(source)
+    options = ["--no-cache", "--isolated", "--line-length", str(project.LINE_LENGTH)]
+    for command in (["format", "--diff"], ["check", "--select", "I,E501"]):
+        outcome = run([tool("ruff"), *command, *options, module.name], cwd=tmp_path)
+        if not outcome.ok:
+            pytest.fail(f"{outcome.report()}\n--- source ---\n{source}", pytrace=False)
+
+
+def test_format_call_keeps_one_line_up_to_the_limit() -> None:
+    args = ["first=1", "second=2"]
+    one_line = "result = build(first=1, second=2)"
+    indent = project.LINE_LENGTH - len(one_line)
+    assert project.format_call("build", args, indent, "result = ") == one_line
+    # One column more and every argument gets a line, with a magic trailing comma.
+    assert project.format_call("build", args, indent + 1, "result = ") == (
+        "result = build(\n"
+        + " " * (indent + 5)
+        + "first=1,\n"
+        + " " * (indent + 5)
+        + "second=2,\n"
+        + " " * (indent + 1)
+        + ")"
+    )
+
+
+@pytest.mark.parametrize("width", [60, 99, 100, 101, 140])
+def test_format_call_is_what_ruff_writes(tmp_path: Path, width: int) -> None:
+    """Around the limit, the call stays as ruff format would leave it, inside a function."""
+    pad = width - len("    value = make(a=, b=)")
+    call = project.format_call(
+        "make", [f"a={'x' * (pad // 2)}", f"b={'y' * (pad - pad // 2)}"], 4, "value = "
+    )
+    source = f'"""Calls."""\n\n\ndef build() -> None:\n    {call}\n'
+    assert ("\n" in call) is (width > project.LINE_LENGTH)
+    ruff_accepts(tmp_path, source)
+
+
+JOB_QUEUE_CASES = [
+    ("fastapi", "celery", "rabbitmq"),
+    ("fastapi", "dramatiq", "redis"),
+    ("fastapi", "rq", "redis"),  # four arguments: too long for one line
+    ("django", "celery", "redis"),
+    ("django", "rq", "redis"),
+    ("flask", "dramatiq", "rabbitmq"),
+]
+
+
+@pytest.mark.parametrize(("framework", "queue", "broker"), JOB_QUEUE_CASES)
+def test_job_queue_call(tmp_path: Path, framework: str, queue: str, broker: str) -> None:
+    kind = {"django": "fullstack", "flask": "simple"}.get(framework, "api")
+    facts = project.for_answers(
+        queue_answers(queue, broker, framework=framework, concurrency="sync", project_kind=kind)
+    )
+    assert facts.jobs is not None
+    calls = [
+        facts.job_queue_call(indent, prefix)
+        for indent, prefix in [(0, "QUEUE = "), (4, "queue = "), (8, "return "), (12, "")]
+    ]
+    for call in calls:
+        assert call.startswith(f"{call.split('JobQueue(')[0]}JobQueue(")
+        for name, setting in facts.jobs.queue_kwargs:
+            assert f"{name}={facts.setting(setting)}" in call
+    source = (
+        '"""Queues."""\n\n'
+        f"{calls[0]}\n\n\n"
+        "def build() -> None:\n"
+        f"    {calls[1]}\n\n\n"
+        "class Holder:\n"
+        "    def build(self) -> None:\n"
+        f"        {calls[2]}\n\n"
+        "    def again(self) -> None:\n"
+        "        if self:\n"
+        f"            {calls[3]}\n"
+    )
+    ruff_accepts(tmp_path, source)
+    if queue == "rq":
+        assert "\n" in calls[0], "RQ's four settings never fit on one line"
+
+
+def test_job_queue_call_needs_a_durable_queue() -> None:
+    with pytest.raises(ValueError, match="durable task queue"):
+        project.for_answers(answers()).job_queue_call()
+
+
+def test_third_party_imports_are_in_isort_order(tmp_path: Path) -> None:
+    facts = project.for_answers(answers())
+    lines = facts.third_party_imports(
+        "from redis import Redis",
+        "import httpx",
+        "from django.conf import settings",
+        "import django",
+        "import httpx",
+        "from celery import Celery",
+    )
+    assert lines.splitlines() == [
+        "import django",
+        "import httpx",
+        "from celery import Celery",
+        "from django.conf import settings",
+        "from redis import Redis",
+    ]
+    uses = "\n".join(
+        f"print({name})" for name in ("django", "httpx", "Celery", "settings", "Redis")
+    )
+    ruff_accepts(tmp_path, f'"""Imports."""\n\n{lines}\n\n{uses}\n')

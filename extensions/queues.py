@@ -1,0 +1,161 @@
+"""Durable task queues: Celery, ARQ, RQ and Dramatiq, and how each one is run.
+
+Every queue ships the same example: a webhook delivery job submitted through
+``POST /api/v1/jobs``, its status kept in Redis, retried with exponential
+backoff on transient errors, plus a periodic job that expires jobs nobody
+picked up. What differs per library is computed here once: the dependencies,
+the worker and scheduler commands (compose, the Makefile and the tests run the
+same argv) and their healthchecks.
+
+Redis holds the job records with every broker; ``broker: rabbitmq`` moves only
+the messages to RabbitMQ (Celery and Dramatiq).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+QUEUES = ("celery", "arq", "rq", "dramatiq")
+
+# Where each library's periodic job comes from, for docs/decisions.md and the README.
+SCHEDULERS = {
+    "celery": "Celery beat (a separate `scheduler` process)",
+    "arq": "ARQ's cron jobs (run by the worker itself)",
+    "rq": "RQ's built-in cron scheduler (a separate `scheduler` process)",
+    "dramatiq": "APScheduler (a separate `scheduler` process that sends the actor)",
+}
+
+# Where celery beat keeps its schedule state: a writable path inside the image.
+BEAT_SCHEDULE_FILE = "/tmp/celerybeat-schedule"  # noqa: S108
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """How this project's task queue is wired and run."""
+
+    library: str
+    broker: str  # "redis" or "rabbitmq"
+    is_async: bool  # ARQ jobs (and the code around them) are coroutines
+    worker: tuple[str, ...]  # argv of the worker process
+    scheduler: tuple[str, ...]  # argv of the scheduler process; () when the worker schedules
+    worker_check: tuple[str, ...]  # argv of the worker's container healthcheck
+    scheduler_check: tuple[str, ...]  # argv of the scheduler's healthcheck; () without one
+
+    @property
+    def async_(self) -> str:
+        return "async " if self.is_async else ""
+
+    @property
+    def await_(self) -> str:
+        return "await " if self.is_async else ""
+
+    @property
+    def uses_rabbitmq(self) -> bool:
+        return self.broker == "rabbitmq"
+
+    @property
+    def scheduled_by(self) -> str:
+        return SCHEDULERS[self.library]
+
+    @property
+    def broker_setting(self) -> str:
+        """The setting that holds the broker's URL (Redis doubles as the broker)."""
+        return "broker_url" if self.uses_rabbitmq else "redis_url"
+
+    @property
+    def queue_kwargs(self) -> tuple[tuple[str, str], ...]:
+        """(parameter, setting) pairs a sync ``JobQueue`` is built from; see ``jobs_queue``."""
+        if self.library == "rq":
+            return (
+                ("redis_url", "redis_url"),
+                ("queue", "jobs_queue"),
+                ("max_attempts", "jobs_max_attempts"),
+                ("backoff_seconds", "jobs_backoff_seconds"),
+            )
+        return (("broker_url", self.broker_setting), ("queue", "jobs_queue"))
+
+
+def dependencies(answers: Mapping[str, Any]) -> list[str]:
+    """Runtime requirements (keys of versions.RUNTIME) of the chosen queue."""
+    library = answers["task_queue"]
+    if library not in QUEUES:
+        return []
+    rabbitmq = answers.get("broker") == "rabbitmq"
+    return {
+        "celery": ["celery", "redis"],
+        "arq": ["arq"],
+        "rq": ["rq", "redis"],
+        "dramatiq": ["dramatiq-rabbitmq" if rabbitmq else "dramatiq-redis", "redis", "apscheduler"],
+    }[library]
+
+
+def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
+    library = answers["task_queue"]
+    if library == "celery":
+        return ["celery-types"]
+    if library == "arq":  # ARQ's code is async, and so are its tests.
+        return ["pytest-asyncio"]
+    return []
+
+
+# pytest-asyncio runs the async tests and fixtures without a marker on each.
+ASYNCIO_PYTEST_OPTIONS = (
+    ("asyncio_mode", '"auto"'),
+    ("asyncio_default_fixture_loop_scope", '"function"'),
+)
+
+
+def untyped_modules(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Imported modules that ship no type information (mypy treats them as Any)."""
+    if answers["task_queue"] == "dramatiq":
+        return ("apscheduler.*",) + (("pika.*",) if answers.get("broker") == "rabbitmq" else ())
+    return ()
+
+
+def build(answers: Mapping[str, Any], modules: Mapping[str, str]) -> Jobs | None:
+    """The queue facts, or None when the project has no durable task queue."""
+    library = answers["task_queue"]
+    if library not in QUEUES:
+        return None
+    worker = modules["worker"]
+    health = ("python", "-m", modules["worker_health"]) if "worker_health" in modules else ()
+    if library == "celery":
+        run = ("celery", "--app", worker, "worker", "--loglevel", "INFO")
+        schedule = (
+            "celery",
+            "--app",
+            worker,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            BEAT_SCHEDULE_FILE,
+        )
+        check: tuple[str, ...] = ("celery", "--app", worker, "inspect", "ping", "--timeout", "10")
+    elif library == "arq":
+        # ARQ's command line installs log handlers of its own unless given a config:
+        # LOG_CONFIG keeps the project's structured logging.
+        logs = ("--custom-log-dict", f"{worker}.LOG_CONFIG")
+        run = ("arq", *logs, f"{worker}.WorkerSettings")
+        schedule = ()
+        check = ("arq", "--check", *logs, f"{worker}.WorkerSettings")
+    elif library == "rq":
+        run = ("python", "-m", worker)
+        schedule = ("python", "-m", modules["scheduler"])
+        check = health
+    else:
+        # One process with a few threads per container: scale with replicas.
+        run = ("dramatiq", worker, "--processes", "1", "--threads", "4")
+        schedule = ("python", "-m", modules["scheduler"])
+        check = health
+    return Jobs(
+        library=library,
+        broker=str(answers.get("broker") or "redis"),
+        is_async=library == "arq",
+        worker=run,
+        scheduler=schedule,
+        worker_check=check,
+        scheduler_check=health if schedule else (),
+    )
