@@ -85,7 +85,8 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
     rabbitmq = answers.get("broker") == "rabbitmq"
     return {
         "celery": ["celery", "redis"],
-        "arq": ["arq"],
+        # The project's own code imports redis too (its errors, its client in the tests).
+        "arq": ["arq", "redis"],
         "rq": ["rq", "redis"],
         "dramatiq": ["dramatiq-rabbitmq" if rabbitmq else "dramatiq-redis", "redis", "apscheduler"],
     }[library]

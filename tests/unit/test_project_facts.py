@@ -302,14 +302,14 @@ def test_dependencies_follow_the_answers(a: dict[str, Any]) -> None:
 
 
 # What each durable task queue adds: {distribution: extras}. Redis keeps the job records
-# with every queue (ARQ brings its own client); Dramatiq's broker is an extra, and
+# with every queue; Dramatiq's broker is an extra, and
 # APScheduler sends its periodic job. Celery ships no types: celery-types in dev.
 def queue_requirements(queue: str, broker: str) -> dict[str, set[str]]:
     table: dict[str, dict[str, set[str]]] = {
         "none": {},
         "background_tasks": {},
         "celery": {"celery": {"redis"}, "redis": set()},
-        "arq": {"arq": set()},
+        "arq": {"arq": set(), "redis": set()},
         "rq": {"rq": set(), "redis": set()},
         "dramatiq": {"dramatiq": {broker}, "redis": set(), "apscheduler": set()},
     }
@@ -337,7 +337,7 @@ def test_dependencies_follow_the_task_queue(a: dict[str, Any]) -> None:
     [
         ("celery", "redis", {"celery[redis]", "redis"}, {"celery-types"}),
         ("celery", "rabbitmq", {"celery[redis]", "redis"}, {"celery-types"}),
-        ("arq", "redis", {"arq"}, set()),
+        ("arq", "redis", {"arq", "redis"}, set()),
         ("rq", "redis", {"rq", "redis"}, set()),
         ("dramatiq", "redis", {"dramatiq[redis]", "redis", "apscheduler"}, set()),
         ("dramatiq", "rabbitmq", {"dramatiq[rabbitmq]", "redis", "apscheduler"}, set()),

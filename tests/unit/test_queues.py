@@ -207,7 +207,7 @@ def test_queue_kwargs(library: str, broker: str, kwargs: tuple[tuple[str, str], 
     [
         ("celery", "redis", ["celery", "redis"], ["celery-types"]),
         ("celery", "rabbitmq", ["celery", "redis"], ["celery-types"]),
-        ("arq", "redis", ["arq"], ["pytest-asyncio"]),
+        ("arq", "redis", ["arq", "redis"], ["pytest-asyncio"]),
         ("rq", "redis", ["rq", "redis"], []),
         ("dramatiq", "redis", ["dramatiq-redis", "redis", "apscheduler"], []),
         ("dramatiq", "rabbitmq", ["dramatiq-rabbitmq", "redis", "apscheduler"], []),
