@@ -342,7 +342,7 @@ def _covering_array() -> tuple[dict[str, Any], ...]:
     candidate_pairs = [frozenset(pairs_of(combo)) for combo in space]
     uncovered = set().union(*candidate_pairs)
     rows: list[dict[str, Any]] = []
-    for row in default_rows():
+    for row in seed_rows():
         if row_id(row) not in {row_id(r) for r in rows}:
             rows.append(row)
             uncovered -= pairs_of(row)
@@ -379,11 +379,18 @@ def _covering_array() -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
+def seed_rows() -> list[dict[str, Any]]:
+    """The rows the array starts from: every kind's defaults, then the rows the issues name."""
+    return [*default_rows(), *(full_row(partial) for partial in REQUIRED_ROWS)]
+
+
 def covering_array() -> list[dict[str, Any]]:
     """Rows that hold every coverable pair of :data:`PAIRWISE_AXES` values, defaults first.
 
-    The first rows are :func:`default_rows`; the greedy rows follow. Every row is
-    a valid combination with its derived answers; the result is deterministic.
+    The array starts from :func:`seed_rows` (each kind's defaults, then the
+    required rows) and the greedy rows cover the pairs those leave open, so a
+    required row also counts towards pairwise coverage. Every row is a valid
+    combination with its derived answers; the result is deterministic.
     """
     return [dict(row) for row in _covering_array()]
 
@@ -651,15 +658,8 @@ def full_row(partial: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def project_rows() -> list[dict[str, Any]]:
-    """The project tier: the covering array, then the required rows it does not hold yet."""
-    rows = covering_array()
-    seen = {row_id(row) for row in rows}
-    for partial in REQUIRED_ROWS:
-        row = full_row(partial)
-        if row_id(row) not in seen:
-            seen.add(row_id(row))
-            rows.append(row)
-    return rows
+    """The project tier: the covering array, which starts with the required rows."""
+    return covering_array()
 
 
 # --------------------------------------------------------------------------- printing

@@ -122,7 +122,7 @@ def test_the_project_matrix_is_the_project_tier(workflow: dict[str, Any]) -> Non
     test_step = project["steps"][-1]["run"]
     assert '-m project -k "${ROW_ID}"' in test_step
     # What the matrix job prints is a GitHub matrix of the project tier's rows: the
-    # covering array first, then the rows the issues name.
+    # covering array, which starts with the defaults and the rows the issues name.
     rows = json.loads(combinations.matrix_json())["include"]
     assert [row["id"] for row in rows] == [
         combinations.row_id(row) for row in combinations.project_rows()

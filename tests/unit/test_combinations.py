@@ -427,7 +427,11 @@ def test_the_array_stays_small() -> None:
     per_axes = collections.Counter((a[0], b[0]) for a, b in combinations.coverable_pairs())
     bound = max(per_axes.values())
     rows = combinations.covering_array()
-    assert bound <= len(rows) <= len(combinations.default_rows()) + 2 * bound
+    seeds = {combinations.row_id(row) for row in combinations.seed_rows()}
+    greedy = [row for row in rows if combinations.row_id(row) not in seeds]
+    assert bound <= len(rows)
+    # The seeds already cover most pairs: the greedy rows only close the rest.
+    assert len(greedy) <= bound
 
 
 def test_the_array_is_deterministic() -> None:
