@@ -243,7 +243,7 @@ REFUSAL_RULES: tuple[Rule, ...] = (
         ("framework", "task_queue"),
         lambda a: a["task_queue"] == "background_tasks" and a["framework"] != "fastapi",
         "task_queue 'background_tasks' is FastAPI's in-process BackgroundTasks; "
-        "with another framework pick rq, celery or dramatiq.",
+        "with another framework pick celery or dramatiq, or rq (sync) or arq (async).",
     ),
     Rule(
         "arq_needs_async",

@@ -19,12 +19,15 @@ from typing import Any
 
 QUEUES = ("celery", "arq", "rq", "dramatiq")
 
-# Where each library's periodic job comes from, for docs/decisions.md and the README.
+# How the docs and comments spell each library.
+DISPLAY_NAMES = {"celery": "Celery", "arq": "ARQ", "rq": "RQ", "dramatiq": "Dramatiq"}
+
+# Who runs each library's periodic job, a sentence of the README.
 SCHEDULERS = {
-    "celery": "Celery beat (a separate `scheduler` process)",
-    "arq": "ARQ's cron jobs (run by the worker itself)",
-    "rq": "RQ's built-in cron scheduler (a separate `scheduler` process)",
-    "dramatiq": "APScheduler (a separate `scheduler` process that sends the actor)",
+    "celery": "Celery beat sends it from a separate `scheduler` process.",
+    "arq": "ARQ's cron runs it inside the worker; no scheduler process is needed.",
+    "rq": "RQ's cron scheduler enqueues it from a separate `scheduler` process.",
+    "dramatiq": "APScheduler sends the actor from a separate `scheduler` process.",
 }
 
 # Where celery beat keeps its schedule state: a writable path inside the image.
@@ -54,6 +57,10 @@ class Jobs:
     @property
     def uses_rabbitmq(self) -> bool:
         return self.broker == "rabbitmq"
+
+    @property
+    def name(self) -> str:
+        return DISPLAY_NAMES[self.library]
 
     @property
     def scheduled_by(self) -> str:

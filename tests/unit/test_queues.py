@@ -38,6 +38,7 @@ def test_the_libraries_are_the_durable_queues() -> None:
     assert set(queues.QUEUES) == combinations.BROKER_QUEUES
     assert set(queues.QUEUES) < set(decisions.CHOICES["task_queue"])
     assert set(queues.SCHEDULERS) == set(queues.QUEUES)
+    assert set(queues.DISPLAY_NAMES) == set(queues.QUEUES)
 
 
 @pytest.mark.parametrize("queue", ["none", "background_tasks"])
@@ -104,6 +105,7 @@ def test_process_commands(
     assert jobs.worker_check == worker_check
     assert jobs.scheduler_check == scheduler_check
     assert jobs.scheduled_by == queues.SCHEDULERS[library]
+    assert jobs.name.lower() == library
 
 
 @pytest.mark.parametrize("library", LIBRARIES)
