@@ -24,14 +24,18 @@ DISPLAY_NAMES = {"celery": "Celery", "arq": "ARQ", "rq": "RQ", "dramatiq": "Dram
 
 # Who runs each library's periodic job, a sentence of the README.
 SCHEDULERS = {
-    "celery": "Celery beat sends it from a separate `scheduler` process.",
+    "celery": (
+        "Celery beat sends it from a separate `scheduler` process; beat keeps its schedule in "
+        "memory, since an idempotent sweep has no missed run to catch up on."
+    ),
     "arq": "ARQ's cron runs it inside the worker; no scheduler process is needed.",
     "rq": "RQ's cron scheduler enqueues it from a separate `scheduler` process.",
     "dramatiq": "APScheduler sends the actor from a separate `scheduler` process.",
 }
 
-# Where celery beat keeps its schedule state: a writable path inside the image.
-BEAT_SCHEDULE_FILE = "/tmp/celerybeat-schedule"  # noqa: S108
+# Celery beat's in-memory scheduler: no schedule file to place, share or corrupt. The
+# periodic job is an idempotent sweep, so its last run time need not survive a restart.
+BEAT_SCHEDULER = "celery.beat:Scheduler"
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,8 @@ def build(answers: Mapping[str, Any], modules: Mapping[str, str]) -> Jobs | None
             "beat",
             "--loglevel",
             "INFO",
-            "--schedule",
-            BEAT_SCHEDULE_FILE,
+            "--scheduler",
+            BEAT_SCHEDULER,
         )
         check: tuple[str, ...] = ("celery", "--app", worker, "inspect", "ping", "--timeout", "10")
     elif library == "arq":

@@ -66,7 +66,7 @@ HEALTH = ("python", "-m", "app.worker_health")
             # Beat keeps its schedule state in a file: a writable path inside the image.
             (
                 *("celery", "--app", WORKER, "beat", "--loglevel", "INFO"),
-                *("--schedule", queues.BEAT_SCHEDULE_FILE),
+                *("--scheduler", queues.BEAT_SCHEDULER),
             ),
             ("celery", "--app", WORKER, "inspect", "ping", "--timeout", "10"),
             HEALTH,
