@@ -16,7 +16,7 @@ Which axes are multiplied, and why:
   container and CI files only, workload changes Python modules only.
 * **Conditional axes** exist only where the questionnaire asks them:
   ``code_organization`` when ``project_size`` is not ``small``, ``broker`` when
-  the task queue needs one (:data:`BROKER_QUEUES`). Where a question is not
+  the task queue lets the user choose one (``decisions.ASKED_WHEN``). Where a question is not
   asked its key is left out of the combination (Copier applies the default),
   so an unasked question never multiplies the count.
 * ``project_kind`` takes the kind whose recommended framework is the chosen
@@ -82,9 +82,6 @@ TEXT_ONLY_AXES: tuple[str, ...] = ("blocking_libraries", "team_knows_async")
 # The axes the covering array covers pairwise.
 PAIRWISE_AXES: tuple[str, ...] = (*TREE_AXES, *CYCLED_AXES)
 
-# Task queues that talk to a message broker: only with one of them is ``broker`` asked.
-BROKER_QUEUES: frozenset[str] = frozenset({"arq", "rq", "celery", "dramatiq"})
-
 # Values the refusal rules already speak about although copier.yml does not offer
 # them yet. refused_examples() may use them (a rule about ARQ needs ARQ); valid
 # combinations never do. A value moves out of here when copier.yml offers it.
@@ -117,15 +114,15 @@ def axis_values(axis: str) -> tuple[Any, ...]:
 def kinds_for(answers: Mapping[str, Any]) -> tuple[str, ...]:
     """The project kinds that render different trees for these answers, recommended first.
 
-    Only full-stack Django renders pages (for the items, so only with a
-    database: extensions/fw_django.py); elsewhere the kind sets defaults and a
+    Only full-stack Django renders pages (extensions/fw_django.py), and a
+    full-stack project needs a database; elsewhere the kind sets defaults and a
     sentence of docs/decisions.md, and follows the framework.
     tests/unit/test_combinations.py checks this against the project facts.
     """
-    recommended = project_kind_for(answers["framework"])
-    if answers["framework"] == "django" and answers["database"] != "none":
-        return (recommended, "api")
-    return (recommended,)
+    if answers["framework"] != "django":
+        return (project_kind_for(answers["framework"]),)
+    # A full-stack project needs a database (decisions.REFUSAL_RULES).
+    return ("fullstack", "api") if answers["database"] != "none" else ("api",)
 
 
 def values_for(axis: str, answers: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -138,12 +135,17 @@ def values_for(axis: str, answers: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def is_asked(axis: str, answers: Mapping[str, Any]) -> bool:
-    """Whether the questionnaire asks ``axis`` given the earlier answers (copier.yml's ``when``)."""
-    if axis == "code_organization":
-        return bool(answers["project_size"] != "small")
-    if axis == "broker":
-        return answers["task_queue"] in BROKER_QUEUES
-    return True
+    """Whether a row holds ``axis``, given the earlier answers (copier.yml's ``when``).
+
+    The model enumerates ``task_queue`` and derives ``background_work`` from it,
+    so every row holds a queue (``none`` where the questionnaire, asked for no
+    background work, skips the question and takes that default).
+    """
+    if axis == "task_queue":
+        return True
+    full = {axis: FIXED_DEFAULTS[axis] for axis in TEXT_ONLY_AXES}
+    full.update(answers)
+    return decisions.is_asked(axis, full)
 
 
 def project_kind_for(framework: str) -> str:
@@ -171,17 +173,30 @@ def background_work_for(answers: Mapping[str, Any]) -> str:
         if work == "none":
             continue
         recommended = decisions.recommend_task_queue(
-            work, answers["framework"], answers["concurrency"], answers["project_kind"]
+            work, answers["framework"], concurrency_of(answers), answers["project_kind"]
         )
         if recommended == queue:
             return work
     return next(work for work in offered if work != "none")
 
 
+def concurrency_of(answers: Mapping[str, Any]) -> str:
+    """The concurrency answer, or the default the questionnaire takes where it is not asked."""
+    if "concurrency" in answers:
+        return str(answers["concurrency"])
+    return decisions.recommend_concurrency(
+        answers["framework"],
+        answers.get("workload", FIXED_DEFAULTS["workload"]),
+        FIXED_DEFAULTS["blocking_libraries"],
+        FIXED_DEFAULTS["team_knows_async"],
+    )
+
+
 def complete(answers: Mapping[str, Any]) -> dict[str, Any]:
     """``answers`` with every answer the refusal rules read (defaults where unasked)."""
     full = dict(answers)
     full.setdefault("project_kind", project_kind_for(full["framework"]))
+    full.setdefault("concurrency", concurrency_of(full))
     full.setdefault("background_work", background_work_for(full))
     for axis in ("code_organization", "broker"):
         full.setdefault(axis, FIXED_DEFAULTS[axis])
@@ -295,7 +310,9 @@ def default_answers(project_kind: str) -> dict[str, Any]:
         answers[axis] = FIXED_DEFAULTS[axis]
     # The covering array's rows carry the tree axes, the derived and cycled answers only.
     return {
-        key: answers[key] for key in (*TREE_AXES, *DERIVED_AXES, *CYCLED_AXES) if key in answers
+        key: answers[key]
+        for key in (*TREE_AXES, *DERIVED_AXES, *CYCLED_AXES)
+        if key in answers and is_asked(key, answers)
     }
 
 
@@ -439,9 +456,9 @@ def refused_examples() -> dict[str, dict[str, Any]]:
     Starting from the defaults of the first project kind (``api``), the fewest
     of the rule's own axes are changed. Offered values are tried first, so the
     example can be given to the real questionnaire; only a rule that needs a
-    value copier.yml does not offer yet uses :data:`NOT_YET_OFFERED`. A question
-    the answers would not ask (``broker`` without a broker-using queue) is never
-    set.
+    value copier.yml does not offer yet uses :data:`NOT_YET_OFFERED`. The example
+    may answer a question the questionnaire would skip (``broker`` for ARQ):
+    Copier checks a ``-d`` answer to a skipped question against its choices too.
     """
     base = default_answers(decisions.CHOICES["project_kind"][0])
     base.setdefault("broker", FIXED_DEFAULTS["broker"])
@@ -461,8 +478,9 @@ def _minimal_example(rule: decisions.Rule, base: Mapping[str, Any]) -> dict[str,
                     if any(base.get(axis) == value for axis, value in changes.items()):
                         continue  # not a change: a smaller set already tried it
                     candidate = {**base, **changes}
-                    if not all(is_asked(axis, candidate) for axis in changes):
-                        continue
+                    if "task_queue" in changes and "background_work" not in rule.axes:
+                        # The model derives the work from the queue (see the docstring).
+                        candidate["background_work"] = background_work_for(candidate)
                     if decisions.refusals(candidate) == [rule.message]:
                         return candidate
     msg = f"no answer set breaks {rule.name!r} alone: is it reachable?"
@@ -597,12 +615,16 @@ REQUIRED_ROWS: tuple[dict[str, Any], ...] = (
         "task_queue": "arq",
         "ci": "gitlab",
     },
+    # ... the questionnaire's walk-through (tests/test_terminal.py): full-stack, async,
+    # large, by feature, PostgreSQL, durable jobs on the recommended queue, GitLab.
     {
         "framework": "django",
         "concurrency": "async",
         "project_size": _L,
         "code_organization": "by_feature",
         "database": "postgresql",
+        "task_queue": "arq",
+        "ci": "gitlab",
         "python_version": "3.12",
     },
     # Flask (sync only) with SQLite and PostgreSQL.

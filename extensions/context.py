@@ -3,8 +3,9 @@
 ``copier.yml`` lists this module in ``_jinja_extensions`` through
 copier-template-extensions' loader. It adds:
 
-* globals the questionnaire calls for its defaults and validators
-  (``recommend_framework(...)``, ``validate_package_name(...)``, ...);
+* globals the questionnaire calls for its defaults, validators and conditions
+  (``recommend_framework(...)``, ``validate_package_name(...)``,
+  ``refused(question, value)`` for a choice, ``asked(question)`` for ``when``);
 * once every answer is known, a ``project`` object with the ready-made facts
   template files read: flags, paths, import names and dependency versions.
 
@@ -71,11 +72,20 @@ GLOBALS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _asked_so_far(context: Context) -> dict[str, Any]:
+    return {axis: context[axis] for axis in decisions.QUESTION_ORDER if axis in context}
+
+
 @pass_context
-def refusal_for(context: Context, question: str) -> str:
-    """Validator helper: the refusal the given question completes, if any."""
-    answers = {axis: context[axis] for axis in decisions.QUESTION_ORDER if axis in context}
-    return decisions.refusal_for(question, answers)
+def refused(context: Context, question: str, value: Any) -> str:
+    """A choice's validator: why ``value`` cannot answer ``question`` here, or nothing."""
+    return decisions.refusal_of_choice(question, value, _asked_so_far(context))
+
+
+@pass_context
+def asked(context: Context, question: str) -> bool:
+    """A question's ``when``: whether its answer can change the project."""
+    return decisions.is_asked(question, _asked_so_far(context))
 
 
 def _escape(value: str, quote: str) -> str:
@@ -101,7 +111,8 @@ class ProjectContext(ContextHook):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals.update(GLOBALS)
-        environment.globals["refusal_for"] = refusal_for
+        environment.globals["refused"] = refused
+        environment.globals["asked"] = asked
         environment.filters["python_string"] = python_string
         environment.filters["toml_string"] = toml_string
 

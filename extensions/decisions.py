@@ -26,7 +26,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "project_size": ("small", "medium", "large"),
     "code_organization": ("by_layer", "by_feature"),
     "database": ("none", "sqlite", "postgresql"),
-    "background_work": ("none", "fire_and_forget", "durable", "workflows"),
+    "background_work": ("none", "fire_and_forget", "durable"),
     "task_queue": ("none", "background_tasks", "celery", "arq", "rq", "dramatiq"),
     "broker": ("redis", "rabbitmq"),
     "ci": ("github", "gitlab", "none"),
@@ -143,55 +143,75 @@ def recommend_task_queue(
     # Without an in-process option, fire-and-forget work takes the durable queue.
     if background_work in {"fire_and_forget", "durable"}:
         return "arq" if concurrency == "async" else "rq"
-    if background_work == "workflows":
-        return "celery"
     return "none"
+
+
+def computed_default(question: str, answers: Mapping[str, Any]) -> Any:
+    """The default copier.yml computes for ``question`` from the earlier answers."""
+    if question == "framework":
+        return recommend_framework(answers["project_kind"])
+    if question == "concurrency":
+        return recommend_concurrency(
+            answers["framework"],
+            answers["workload"],
+            answers.get("blocking_libraries", False),
+            answers.get("team_knows_async", True),
+        )
+    if question == "project_size":
+        return default_project_size(answers["project_kind"])
+    if question == "database":
+        return default_database(answers["project_kind"])
+    if question == "background_work":
+        return default_background_work(answers["project_kind"])
+    if question == "task_queue":
+        return recommend_task_queue(
+            answers["background_work"],
+            answers["framework"],
+            answers["concurrency"],
+            answers["project_kind"],
+        )
+    msg = f"copier.yml computes no default for {question!r}"
+    raise KeyError(msg)
 
 
 # Longer import names push generated import lines past the formatter's line length.
 MAX_NAME_LENGTH = 40
 
 
+# Copier shows a refused typed answer on one line below the prompt, after
+# "Validation error for question 'package_name': ": the reasons stay short enough
+# for that line to fit an 80-column terminal.
+
+
 def validate_slug(slug: str) -> str:
     """An error message, or an empty string when the slug is fine."""
     if not SLUG_RE.match(slug):
-        return (
-            f"project_slug {slug!r} must be kebab-case: lower-case letters, digits "
-            "and single hyphens, starting with a letter (e.g. 'acme-orders')."
-        )
+        return "use kebab-case, like acme-orders"
     return ""
 
 
 def validate_package_name(name: str) -> str:
     """An error message, or an empty string when ``name`` can be the import name."""
     if not name.isidentifier() or not name.isascii():
-        return (
-            f"package_name {name!r} is not a valid Python identifier: use lower-case "
-            "letters, digits and underscores, starting with a letter (e.g. 'acme_orders')."
-        )
+        return "not a Python identifier"
     if name != name.lower():
-        return f"package_name {name!r} must be lower-case (PEP 8)."
+        return "must be lower-case (PEP 8)"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        return f"package_name {name!r} is a Python keyword and cannot be imported."
+        return "is a Python keyword"
     if name in sys.stdlib_module_names:
-        return f"package_name {name!r} would shadow the standard-library module {name!r}."
+        return "shadows a standard library module"
     if len(name) > MAX_NAME_LENGTH:
-        return (
-            f"package_name {name!r} is {len(name)} characters long; keep it to "
-            f"{MAX_NAME_LENGTH} (it starts every import line of the project)."
-        )
+        # It starts every import line of the project.
+        return f"longer than {MAX_NAME_LENGTH} characters"
     if name in RESERVED_PACKAGE_NAMES:
-        return (
-            f"package_name {name!r} would shadow a module the generated project "
-            "uses or reserves; pick a name specific to your project."
-        )
+        return "shadows a module the project uses"
     return ""
 
 
 def validate_email(email: str) -> str:
     """An error message, or an empty string for a plausible e-mail address."""
     if not EMAIL_RE.match(email):
-        return f"author_email {email!r} is not an e-mail address (e.g. 'dev@example.com')."
+        return "not an e-mail address"
     return ""
 
 
@@ -215,9 +235,47 @@ QUESTION_ORDER: tuple[str, ...] = (
 )
 
 
+# Task queues that talk to a message broker of the user's choosing.
+BROKER_CHOICE_QUEUES = frozenset({"celery", "dramatiq"})
+
+
+def _offers_async(answers: Mapping[str, Any]) -> bool:
+    return bool(answers["framework"] != "flask")
+
+
+def _may_prefer_sync(answers: Mapping[str, Any]) -> bool:
+    """Whether an answer about blocking libraries can still change the recommendation."""
+    return _offers_async(answers) and answers["workload"] != "cpu_bound"
+
+
+# When each conditional question is asked: only when its answer can change the
+# project. An unasked question takes its default, which Copier does not record.
+ASKED_WHEN: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    # Flask is sync, and CPU-bound work is recommended sync whatever the libraries.
+    "blocking_libraries": _may_prefer_sync,
+    "team_knows_async": lambda a: _may_prefer_sync(a) and not a["blocking_libraries"],
+    "concurrency": _offers_async,
+    "code_organization": lambda a: a["project_size"] != "small",
+    "task_queue": lambda a: a["background_work"] != "none",
+    # ARQ and RQ speak to Redis only.
+    "broker": lambda a: a["task_queue"] in BROKER_CHOICE_QUEUES,
+}
+
+
+def is_asked(question: str, answers: Mapping[str, Any]) -> bool:
+    """Whether the questionnaire asks ``question``, given the answers asked before it."""
+    condition = ASKED_WHEN.get(question)
+    return condition is None or condition(answers)
+
+
+# A refusal's reason is shown beside the disabled choice ("  - Label (reason)"), so a
+# label and its reason together stay within this many characters of an 80-column line.
+MAX_CHOICE_LINE = 72
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A combination that cannot work, and what the user is told."""
+    """A combination that cannot work, and the reason the user is shown."""
 
     name: str
     axes: tuple[str, ...]
@@ -226,42 +284,72 @@ class Rule:
 
     @property
     def asked_by(self) -> str:
-        """The question that completes the combination and so reports it."""
+        """The question whose choices the rule disables: the last of its axes to be asked."""
         return max(self.axes, key=QUESTION_ORDER.index)
 
+
+_DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})
 
 REFUSAL_RULES: tuple[Rule, ...] = (
     Rule(
         "flask_is_sync",
         ("framework", "concurrency"),
         lambda a: a["framework"] == "flask" and a["concurrency"] == "async",
-        "Flask serves requests synchronously here; for an async stack pick "
-        "framework 'fastapi' (or 'django' under ASGI), or choose concurrency 'sync'.",
+        "Flask serves requests synchronously; pick FastAPI for async",
+    ),
+    Rule(
+        "fullstack_needs_database",
+        ("project_kind", "database"),
+        lambda a: a["project_kind"] == "fullstack" and a["database"] == "none",
+        "a full-stack app keeps its pages' data in one",
+    ),
+    Rule(
+        "worker_needs_background_work",
+        ("project_kind", "background_work"),
+        lambda a: a["project_kind"] == "worker" and a["background_work"] == "none",
+        "a worker project exists to run jobs",
+    ),
+    Rule(
+        "queue_needs_background_work",
+        ("background_work", "task_queue"),
+        lambda a: a["background_work"] == "none" and a["task_queue"] != "none",
+        "background_work 'none' needs no queue",
+    ),
+    Rule(
+        "background_work_needs_a_queue",
+        ("background_work", "task_queue"),
+        lambda a: a["background_work"] != "none" and a["task_queue"] == "none",
+        "background work needs a queue",
     ),
     Rule(
         "background_tasks_needs_fastapi",
         ("framework", "task_queue"),
         lambda a: a["task_queue"] == "background_tasks" and a["framework"] != "fastapi",
-        "task_queue 'background_tasks' is FastAPI's in-process BackgroundTasks; "
-        "with another framework pick celery or dramatiq, or rq (sync) or arq (async).",
+        "only FastAPI has them; pick a durable queue",
+    ),
+    Rule(
+        "background_tasks_is_not_durable",
+        ("background_work", "task_queue"),
+        lambda a: a["task_queue"] == "background_tasks" and a["background_work"] == "durable",
+        "in-process: jobs are lost on restart",
     ),
     Rule(
         "arq_needs_async",
         ("concurrency", "task_queue"),
         lambda a: a["task_queue"] == "arq" and a["concurrency"] != "async",
-        "ARQ is an asyncio task queue; with concurrency 'sync' pick rq, celery or dramatiq.",
+        "asyncio only; with sync code pick RQ",
     ),
     Rule(
         "rq_needs_sync",
         ("concurrency", "task_queue"),
         lambda a: a["task_queue"] == "rq" and a["concurrency"] != "sync",
-        "RQ runs plain synchronous jobs; with concurrency 'async' pick arq, celery or dramatiq.",
+        "sync only; with async code pick ARQ",
     ),
     Rule(
         "rabbitmq_needs_celery_or_dramatiq",
         ("task_queue", "broker"),
-        lambda a: a["broker"] == "rabbitmq" and a["task_queue"] not in {"celery", "dramatiq"},
-        "broker 'rabbitmq' works only with celery or dramatiq; ARQ and RQ need redis.",
+        lambda a: a["broker"] == "rabbitmq" and a["task_queue"] not in BROKER_CHOICE_QUEUES,
+        "only Celery and Dramatiq use it; ARQ and RQ need Redis",
     ),
 )
 
@@ -275,7 +363,7 @@ def refusals(answers: Mapping[str, Any]) -> list[str]:
 
 
 def refusal_for(question: str, answers: Mapping[str, Any]) -> str:
-    """The message the given question shows, or an empty string.
+    """The reason the answer to ``question`` in ``answers`` is refused, or an empty string.
 
     Only rules this question completes are checked, and only once every axis
     they read has an answer, so earlier questions never see later ones.
@@ -286,6 +374,16 @@ def refusal_for(question: str, answers: Mapping[str, Any]) -> str:
         if all(axis in answers for axis in rule.axes) and rule.broken(answers):
             return rule.message
     return ""
+
+
+def refusal_of_choice(question: str, value: Any, answers: Mapping[str, Any]) -> str:
+    """Why ``value`` cannot be chosen for ``question`` after ``answers``, or an empty string.
+
+    copier.yml calls this as each choice's validator: Copier shows a refused
+    choice disabled with this reason, and refuses it with the same reason when
+    it is given with ``-d``.
+    """
+    return refusal_for(question, {**answers, question: value})
 
 
 _WHY: dict[tuple[str, str], str] = {

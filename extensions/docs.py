@@ -426,11 +426,16 @@ def _queue_env_vars(answers: Mapping[str, Any]) -> list[EnvVar]:
     found += [
         EnvVar(
             "JOBS_QUEUE",
-            "`jobs`",
-            "queue name, and the prefix of the job records in Redis",
-            "jobs",
+            f"`{answers['project_slug']}` (the project slug)",
+            "namespace of the jobs: the queue's name and the prefix of every Redis key "
+            "they write; projects sharing a broker need different ones",
+            answers["project_slug"],
             True,
-            ("Queue name, also the prefix of the job records' Redis keys (default jobs).",),
+            (
+                "Namespace of the jobs: the queue's name and the prefix of every Redis key",
+                "they write (default: the project slug). Projects that share a Redis or",
+                "a RabbitMQ need different ones.",
+            ),
         ),
         EnvVar(
             "JOBS_MAX_ATTEMPTS",

@@ -30,6 +30,10 @@ ANSWER_KEYS: tuple[str, ...] = (
     *decisions.QUESTION_ORDER,
 )
 
+# How the generated docs run Copier: the template's Jinja extensions (extensions/) load
+# only with copier-template-extensions installed beside Copier.
+COPIER_COMMAND = "uvx --with copier-template-extensions copier"
+
 ON = "."  # a group folder that renders to "." merges into its parent
 OFF = ""  # a path part that renders empty makes Copier skip the file
 
@@ -112,6 +116,11 @@ class Project:
             lines.append((module, sorted(names, key=_isort_name_key)))
         lines.sort(key=lambda pair: pair[0].lower())
         return "\n".join(_format_from_import(module, names) for module, names in lines)
+
+    @property
+    def copier(self) -> str:
+        """The Copier command line the README and docs/decisions.md print."""
+        return COPIER_COMMAND
 
     @property
     def stack(self) -> str:

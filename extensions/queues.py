@@ -9,6 +9,12 @@ same argv) and their healthchecks.
 
 Redis holds the job records with every broker; ``broker: rabbitmq`` moves only
 the messages to RabbitMQ (Celery and Dramatiq).
+
+One setting, ``JOBS_QUEUE``, namespaces everything a project's jobs leave on
+the brokers: the queue's name, the prefix of the job records, idempotency keys
+and the queued index, ARQ's cron ids, Dramatiq's Redis namespace, and Celery's
+Redis keys and control exchange. It defaults to the project's slug, so projects
+sharing a Redis (or a RabbitMQ) never see each other's jobs.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class Jobs:
 
     library: str
     broker: str  # "redis" or "rabbitmq"
+    namespace: str  # JOBS_QUEUE's default: the project slug
     is_async: bool  # ARQ jobs (and the code around them) are coroutines
     worker: tuple[str, ...]  # argv of the worker process
     scheduler: tuple[str, ...]  # argv of the scheduler process; () when the worker schedules
@@ -165,6 +172,7 @@ def build(answers: Mapping[str, Any], modules: Mapping[str, str]) -> Jobs | None
     return Jobs(
         library=library,
         broker=str(answers.get("broker") or "redis"),
+        namespace=str(answers["project_slug"]),
         is_async=library == "arq",
         worker=run,
         scheduler=schedule,

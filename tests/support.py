@@ -31,7 +31,7 @@ import jinja2
 import yaml
 from packaging.requirements import Requirement
 
-from extensions import combinations, project
+from extensions import combinations, decisions, project
 
 # libyaml's loader where PyYAML has it: the render tier parses thousands of files.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -370,12 +370,19 @@ def read_facts(project_dir: Path) -> tuple[dict[str, Any], Any]:
     recorded = yaml.load((project_dir / ANSWERS_FILE).read_text(), Loader=SafeLoader)  # noqa: S506
     questions = _copier_yml()
     answers = dict(recorded)
-    for key in project.ANSWER_KEYS:
-        if key not in answers:
+    for key in questions:
+        if key in project.ANSWER_KEYS and key not in answers:
             default = questions[key]["default"]
-            assert "{" not in str(default), f"{key} was not recorded and has a computed default"
-            answers[key] = default
+            computed = "{" in str(default)
+            answers[key] = decisions.computed_default(key, answers) if computed else default
     return recorded, project.for_answers(answers)
+
+
+def offered_values(question: Mapping[str, Any]) -> list[Any]:
+    """The values a copier.yml question offers (plain or ``{value, validator}`` choices)."""
+    choices = question["choices"]
+    items = choices.values() if isinstance(choices, dict) else choices
+    return [item["value"] if isinstance(item, dict) else item for item in items]
 
 
 def copier_cli(template: Path, destination: Path, answers: Mapping[str, Any]) -> Outcome:

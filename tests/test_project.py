@@ -145,6 +145,27 @@ def migrate_command(project_dir: Path, docker: bool, facts: Any) -> list[str]:
     return [str(part) for part in command]
 
 
+def missing_database_is_one_line(
+    project_dir: Path, docker: bool, facts: Any, env: Mapping[str, str]
+) -> list[str]:
+    """Migrating a database nobody created fails with one line that says how to create it."""
+    name = f"cpp_missing_{uuid.uuid4().hex[:12]}"
+    outcome = run(
+        migrate_command(project_dir, docker, facts),
+        cwd=project_dir,
+        env={**env, "DATABASE_URL": postgres_url(facts.database_scheme, name)},
+        timeout=120,
+    )
+    lines = [line for line in (outcome.stdout + outcome.stderr).splitlines() if line.strip()]
+    said = lines[0] if len(lines) == 1 else ""
+    if outcome.ok or f'database "{name}" does not exist' not in said or "createdb" not in said:
+        return [
+            "migrating a missing database must fail with one line that names it and says "
+            f"how to create it (createdb):\n{outcome.report()}"
+        ]
+    return []
+
+
 def postgres_admin() -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=10)
@@ -396,10 +417,13 @@ def job_queue_of_its_own(rabbitmq: bool) -> Iterator[str]:
         finally:
             client.close()
         if rabbitmq:
-            # RabbitMQ deletes a missing queue without complaint (Dramatiq adds .DQ and .XQ).
+            # RabbitMQ deletes a missing queue or exchange without complaint. Dramatiq adds
+            # .DQ and .XQ queues; Celery's exchange and control exchanges carry the name.
             with Connection(RABBITMQ_URL) as connection, connection.channel() as channel:
                 for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
                     channel.queue_delete(name)
+                for name in (queue, f"{queue}.pidbox", f"reply.{queue}.pidbox"):
+                    channel.exchange_delete(name)
 
 
 def processes_are_healthy(
@@ -546,6 +570,8 @@ def test_generated_project(
         )
         if not migrated.ok:
             failures.append(f"migration failed:\n{migrated.report()}")
+    if facts.uses_postgresql:
+        failures += missing_database_is_one_line(project_dir, answers["docker"], facts, server_env)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -20,6 +20,7 @@ from tests.support import (
     REPO_ROOT,
     TEMPLATE_TAG,
     copier_cli,
+    offered_values,
     template_internals,
 )
 
@@ -37,7 +38,7 @@ BAD_ANSWERS: list[tuple[str, str, Callable[[str], str] | None, str]] = [
     ("package_name", "class", decisions.validate_package_name, "keyword"),
     ("package_name", "1abc", decisions.validate_package_name, "identifier"),
     ("package_name", "fastapi", decisions.validate_package_name, "shadow"),
-    ("package_name", "os", decisions.validate_package_name, "standard-library"),
+    ("package_name", "os", decisions.validate_package_name, "standard library"),
     ("package_name", "my-pkg", decisions.validate_package_name, "identifier"),
     ("project_slug", "Bad Slug", decisions.validate_slug, "kebab-case"),
     ("author_email", "nope", decisions.validate_email, "e-mail"),
@@ -73,6 +74,8 @@ def test_bad_answer_is_refused(
         message = validator(value)
         assert message, f"the validator accepts {value!r}"
         assert squash(message) in output, outcome.report()
+        # The menu shows it on one line under the prompt: it must fit 80 columns.
+        assert len(f"Validation error for question '{question}': {message}") <= 80
     leftovers = sorted(p.name for p in destination.iterdir()) if destination.exists() else []
     assert leftovers == [], f"files written despite the refusal: {leftovers}"
 
@@ -117,12 +120,12 @@ def test_defaults_are_the_recommendations(default_project: tuple[Path, dict[str,
         "project_size": decisions.default_project_size(kind),
         "database": decisions.default_database(kind),
         "background_work": decisions.default_background_work(kind),
-        "task_queue": decisions.recommend_task_queue(
-            decisions.default_background_work(kind), framework, concurrency, kind
-        ),
     }
     for key, value in expected.items():
         assert answers[key] == value, key
+    # No background work: the queue question is skipped, so Copier records no answer.
+    assert answers["background_work"] == "none"
+    assert "task_queue" not in answers
     # Every question with a fixed default records it.
     for key, question in QUESTIONS.items():
         default = question.get("default")
@@ -149,6 +152,10 @@ def test_default_rows_are_what_the_questionnaire_answers(
     assert outcome.ok, outcome.report()
     recorded = yaml.safe_load((destination / ANSWERS_FILE).read_text())
     expected = combinations.default_answers(kind)
+    # The model's rows always hold a queue; the questionnaire skips the question (and
+    # records nothing) when there is no background work, taking its default: none.
+    if not decisions.is_asked("task_queue", expected):
+        assert expected.pop("task_queue") == "none"
     assert {key: recorded.get(key) for key in expected} == expected
     assert [key for key in combinations.PAIRWISE_AXES if key in recorded] == [
         key for key in combinations.PAIRWISE_AXES if key in expected
@@ -166,15 +173,64 @@ def test_every_refusal_rule_has_an_example() -> None:
     print(f"{len(decisions.REFUSAL_RULES)} refusal rules tested by test_refusal_rule")
 
 
-def test_every_rule_is_checked_by_the_question_that_completes_it() -> None:
-    """copier.yml wires each rule's question to ``refusal_for`` (else the rule is never shown)."""
-    unwired = [
-        f"{rule.name}: copier.yml's {rule.asked_by!r} question needs "
-        f"validator: \"{{{{ refusal_for('{rule.asked_by}') }}}}\""
-        for rule in decisions.REFUSAL_RULES
-        if f"refusal_for('{rule.asked_by}')" not in str(QUESTIONS[rule.asked_by].get("validator"))
-    ]
+def _choices(question: str) -> dict[str, Any]:
+    """A question's choices, label -> value or {value, validator}."""
+    choices = QUESTIONS[question]["choices"]
+    assert isinstance(choices, dict), f"{question}: choices need labels"
+    return choices
+
+
+def test_every_rule_is_wired_to_each_choice_it_can_disable() -> None:
+    """Copier runs no question-level validator for a menu: each choice carries its own,
+    calling the constraint model (else a refusal is never shown in the menu)."""
+    questions = {rule.asked_by for rule in decisions.REFUSAL_RULES}
+    unwired = []
+    for question in questions:
+        for label, choice in _choices(question).items():
+            value = choice["value"] if isinstance(choice, dict) else choice
+            expected = f"{{{{ refused('{question}', '{value}') }}}}"
+            if not isinstance(choice, dict) or choice.get("validator") != expected:
+                unwired.append(f'{question}: choice {label!r} needs validator: "{expected}"')
+        assert "validator" not in QUESTIONS[question], f"{question}: a menu ignores it"
     assert unwired == []
+
+
+def test_questions_read_well_on_an_80_column_screen() -> None:
+    """A question first (Copier's prompt prefix takes 4 columns), then the trade-off."""
+    problems = []
+    for key, question in QUESTIONS.items():
+        lines = str(question["help"]).splitlines()
+        if not lines[0].endswith("?") and "?" not in lines[0]:
+            problems.append(f"{key}: the first help line is not a question: {lines[0]!r}")
+        if len(lines[0]) > 76:
+            problems.append(f"{key}: first help line is {len(lines[0])} characters")
+        problems += [
+            f"{key}: help line of {len(line)} characters: {line!r}"
+            for line in lines[1:]
+            if len(line) > 78
+        ]
+    assert problems == []
+
+
+def test_choice_labels_are_words_and_reasons_fit_beside_them() -> None:
+    problems = []
+    for key, question in QUESTIONS.items():
+        if "choices" not in question:
+            continue
+        for label in _choices(key):
+            if not isinstance(label, str):
+                problems.append(f"{key}: label {label!r} is not text (quote it in YAML)")
+    for rule in decisions.REFUSAL_RULES:
+        for label, choice in _choices(rule.asked_by).items():
+            value = choice["value"] if isinstance(choice, dict) else choice
+            answers = {**combinations.complete(REFUSED[rule.name]), rule.asked_by: value}
+            if decisions.refusal_of_choice(rule.asked_by, value, answers) != rule.message:
+                continue
+            # questionary draws a disabled choice as "   - Label (reason)".
+            width = len(f"   - {label} ({rule.message})")
+            if width > 80:
+                problems.append(f"{rule.name}: {label!r} and its reason take {width} columns")
+    assert problems == []
 
 
 @pytest.mark.parametrize("rule", decisions.REFUSAL_RULES, ids=lambda rule: rule.name)
@@ -188,7 +244,7 @@ def test_refusal_rule(template_repo: Path, tmp_path: Path, rule: decisions.Rule)
 
     assert outcome.returncode not in (0, None), outcome.report()
     assert squash(rule.message) in output, outcome.report()
-    assert f"question '{rule.asked_by}'" in output, outcome.report()
+    assert f"Invalid choice for '{rule.asked_by}'" in output, outcome.report()
     leftovers = sorted(p.name for p in destination.iterdir()) if destination.exists() else []
     assert leftovers == [], f"files written despite the refusal: {leftovers}"
 
@@ -215,9 +271,7 @@ def test_unoffered_values_are_invalid_choices(
 def test_choices_match_the_decision_logic() -> None:
     for axis, values in decisions.CHOICES.items():
         question = QUESTIONS[axis]
-        offered = question["choices"]
-        offered_values = list(offered.values()) if isinstance(offered, dict) else list(offered)
-        assert sorted(offered_values) == sorted(values), axis
+        assert sorted(offered_values(question)) == sorted(values), axis
 
 
 def test_questions_are_asked_in_decision_order() -> None:

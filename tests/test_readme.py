@@ -7,6 +7,8 @@ import shlex
 import shutil
 from pathlib import Path
 
+import yaml
+
 from tests.support import clean_env, run, tool
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -24,7 +26,7 @@ def test_readme_names_the_two_commands() -> None:
 
     assert "uv run pytest" in commands
     render = "uvx --with copier-template-extensions copier copy --trust"
-    assert any(command.startswith(f"{render} .") for command in commands)
+    assert any(command.startswith(f'{render} "$PWD"') for command in commands)
 
 
 def test_scripted_render_command_works_as_written(template_repo: Path, tmp_path: Path) -> None:
@@ -35,13 +37,22 @@ def test_scripted_render_command_works_as_written(template_repo: Path, tmp_path:
     uvx = shutil.which("uvx")
     assert uvx is not None, "uvx (installed with uv) must be on PATH"
 
-    outcome = run([uvx, *argv[1:]], cwd=workdir, env=clean_env())
+    env = {**clean_env(), "PATH": f"{Path(uvx).parent}:{clean_env()['PATH']}"}
+    # Through a shell, as a person pastes it ("$PWD" expands to the clone).
+    outcome = run(["bash", "-c", command], cwd=workdir, env=env)
 
     assert outcome.ok, outcome.report()
     destination = (workdir / argv[-1]).resolve()
-    answers = (destination / ".copier-answers.yml").read_text()
-    assert "project_name: Acme Orders" in answers
+    answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "Acme Orders"
     assert (destination / "src" / "acme_orders" / "main.py").is_file()
+    # The recorded template path is one `copier update` finds from inside the project.
+    assert Path(answers["_src_path"]) == workdir
+    for git in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "Generated"]):
+        assert run(["git", *git], cwd=destination, env=env).ok
+    update = [uvx, "--with", "copier-template-extensions", "copier", "update", "--trust"]
+    updated = run([*update, "--defaults"], cwd=destination, env=env)
+    assert updated.ok, updated.report()
 
 
 def test_the_template_repository_itself_is_lint_clean() -> None:

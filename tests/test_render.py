@@ -70,6 +70,16 @@ LEFTOVER = re.compile(r"\{\{|\{%|\{#")
 DOCKER_BUILD = re.compile(
     r"docker[ -]compose\b.*\bbuild\b|docker (buildx )?build\b|build-push-action"
 )
+# A line of the generated docs that runs Copier (bare, or through uvx).
+COPIER_COMMAND = re.compile(
+    r"^`?((?:uvx \S.*?)?copier (?:copy|update|recopy|check-update)\b.*)$", re.MULTILINE
+)
+# The default of the jobs' namespace setting: pydantic-settings' field, or Django's setting.
+JOBS_QUEUE_DEFAULT = re.compile(
+    r"^\s*(?:jobs_queue: str = Field\(default=|"
+    r'JOBS_QUEUE = os\.environ\.get\("JOBS_QUEUE"\) or )"([^"]*)"',
+    re.MULTILINE,
+)
 GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 # Django and Flask page templates are meant to hold {{ }} and {% %}: in them, a
 # leftover is a tag or expression that reads one of Copier's names.
@@ -127,8 +137,8 @@ def test_every_framework_and_value_is_rendered() -> None:
 
 def test_unasked_questions_are_left_out() -> None:
     for combo in COMBINATIONS:
-        assert ("code_organization" in combo) == (combo["project_size"] != "small")
-        assert ("broker" in combo) == (combo["task_queue"] in combinations.BROKER_QUEUES)
+        for axis in ("code_organization", "broker", "concurrency"):
+            assert (axis in combo) == combinations.is_asked(axis, combo), (axis, combo)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -298,6 +308,10 @@ def check_answers(
     if recorded.get("_src_path") != str(template):
         problems.append(f"{ANSWERS_FILE}: _src_path is {recorded.get('_src_path')!r}")
     for key, value in given.items():
+        # The model's rows always hold a queue; without background work the question is
+        # skipped, and Copier records no answer for it (its default, none, applies).
+        if key == "task_queue" and value == "none" and key not in recorded:
+            continue
         if recorded.get(key) != value:
             problems.append(f"{ANSWERS_FILE}: {key} is {recorded.get(key)!r}, answered {value!r}")
     return problems
@@ -361,6 +375,7 @@ def check_pyproject(project_dir: Path, answers: Mapping[str, Any], facts: Any) -
 
 # Files GUIDE section 3 requires in every generated project.
 REQUIRED_FILES = (
+    ".python-version",
     "README.md",
     "docs/decisions.md",
     "pyproject.toml",
@@ -395,7 +410,28 @@ def check_contract(project_dir: Path, answers: Mapping[str, Any], facts: Any) ->
     for needle in ("check-merge-conflict", "--assume-in-merge", ".rej", "ruff"):
         if needle not in pre_commit:
             problems.append(f".pre-commit-config.yaml: nothing mentions {needle!r}")
+    # uv sync, make check, CI and the Docker image use the interpreter the answers chose.
+    if text(".python-version") != f"{answers['python_version']}\n":
+        problems.append(f".python-version is {text('.python-version')!r}")
+    # Copier needs the template's extensions beside it: every command printed says so.
+    for name in ("README.md", "docs/decisions.md"):
+        for line in COPIER_COMMAND.findall(text(name)):
+            if not line.startswith(project.COPIER_COMMAND):
+                problems.append(f"{name}: `{line}` runs Copier without copier-template-extensions")
+    problems += check_jobs_namespace(project_dir, answers, facts)
     return problems
+
+
+def check_jobs_namespace(project_dir: Path, answers: Mapping[str, Any], facts: Any) -> list[str]:
+    """The jobs' namespace (queue name, Redis key prefix) defaults to the project slug."""
+    if facts.jobs is None:
+        return []
+    settings = project_dir / facts.path["settings"]
+    text = settings.read_text() if settings.is_file() else ""
+    defaults = JOBS_QUEUE_DEFAULT.findall(text)
+    if defaults != [answers["project_slug"]]:
+        return [f"{facts.path['settings']}: the jobs queue defaults to {defaults}, not the slug"]
+    return []
 
 
 def check_ruff(project_dir: Path, files: Sequence[Path]) -> list[str]:
@@ -447,6 +483,8 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
             for line in dockerfile.read_text().splitlines()
         ):
             problems.append(f"Dockerfile: no FROM line uses the {base}* base image")
+        if not re.search(r"^COPY .*\.python-version", dockerfile.read_text(), re.MULTILINE):
+            problems.append("Dockerfile: .python-version is not copied before `uv sync`")
     if (project_dir / "compose.yaml").is_file():
         try:
             compose = (project_dir / "compose.yaml").read_text()

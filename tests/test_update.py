@@ -8,11 +8,14 @@ and runs the real `copier update` command, as the generated README documents.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import tarfile
+import tomllib
 from pathlib import Path
 
 import copier
@@ -176,25 +179,45 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
         ("api", "docker=false", {"docker": False}),
         ("api", "ci=gitlab", {"ci": "gitlab"}),
         ("api", "ci=none", {"ci": "none"}),
-        ("api", "task_queue=background_tasks", {"task_queue": "background_tasks"}),
+        (
+            "api",
+            "background_work=fire_and_forget,task_queue=background_tasks",
+            {"background_work": "fire_and_forget", "task_queue": "background_tasks"},
+        ),
         ("api", "workload=cpu_bound", {"workload": "cpu_bound"}),
         ("api", "database=none", {"database": "none"}),
         ("api", "database=postgresql", {"database": "postgresql"}),
-        ("api", "task_queue=celery", {"task_queue": "celery"}),
         (
             "api",
-            "database=postgresql,task_queue=arq",
+            "background_work=durable,task_queue=celery",
+            {"background_work": "durable", "task_queue": "celery"},
+        ),
+        (
+            "api",
+            "database=postgresql,background_work=durable,task_queue=arq",
             {"database": "postgresql", "task_queue": "arq"},
         ),
-        ("worker", "task_queue=none", {"task_queue": "none"}),
+        (
+            "worker",
+            "project_kind=api,background_work=none",
+            {"project_kind": "api", "background_work": "none"},
+        ),
         ("worker", "broker=rabbitmq", {"broker": "rabbitmq"}),
         ("fullstack", "docker=false", {"docker": False}),
         ("fullstack", "ci=gitlab", {"ci": "gitlab"}),
-        ("fullstack", "database=none", {"database": "none"}),
+        (
+            "fullstack",
+            "project_kind=api,database=none",
+            {"project_kind": "api", "database": "none"},
+        ),
         ("simple", "docker=false", {"docker": False}),
         ("simple", "ci=gitlab", {"ci": "gitlab"}),
         ("simple", "workload=cpu_bound", {"workload": "cpu_bound"}),
-        ("simple", "task_queue=rq", {"task_queue": "rq"}),
+        (
+            "simple",
+            "background_work=durable,task_queue=rq",
+            {"background_work": "durable", "task_queue": "rq"},
+        ),
     ],
 )
 def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
@@ -223,9 +246,9 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
 CHECKED_AFTER_FLIP = {
     "database=postgresql",
     "workload=cpu_bound",
-    "task_queue=celery",
-    "database=postgresql,task_queue=arq",
-    "task_queue=rq",
+    "background_work=durable,task_queue=celery",
+    "database=postgresql,background_work=durable,task_queue=arq",
+    "background_work=durable,task_queue=rq",
 }
 
 
@@ -234,7 +257,7 @@ def assert_checks_pass(project: Path) -> None:
     env = clean_env()
     env["PATH"] = f"{uv.parent}{os.pathsep}{env['PATH']}"
     env["TEST_DATABASE_URL"] = POSTGRES_TEST_URL.get(
-        yaml.safe_load((project / ANSWERS_FILE).read_text())["concurrency"], ""
+        yaml.safe_load((project / ANSWERS_FILE).read_text()).get("concurrency", "sync"), ""
     )
     synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
     assert synced.ok, synced.report()
@@ -443,7 +466,8 @@ def test_a_renamed_question_keeps_its_answer(tmp_path: Path) -> None:
 # The last published release. Projects generated from it must update to this tree with no
 # conflict, converge with a fresh render and pass their checks. The test tags the commit
 # itself in its own clone of the history (tags in the checkout are never relied on).
-PREVIOUS_RELEASE = ("v0.1.0", "03bcac12846505495910d569810f7febb424e8ee")
+RELEASES: dict[str, str] = tomllib.loads((REPO_ROOT / "releases.toml").read_text())
+PREVIOUS_RELEASE = ("v0.1.0", RELEASES["0.1.0"])
 
 
 def template_with_history(destination: Path) -> Path:
@@ -487,3 +511,94 @@ def test_a_project_of_the_previous_release_updates_cleanly(
     )
     assert_same_tree(project, fresh)
     assert_checks_pass(project)
+
+
+# --------------------------------------------------------------- answers this release refuses
+
+# The release before the questionnaire's per-choice refusals (CHANGELOG 0.4.0).
+LAST_RELEASE = "0.3.0"
+
+
+def release_repo(destination: Path, version: str) -> Path:
+    """A template repository holding ``version`` (from releases.toml), tagged ``v<version>``."""
+    destination.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", RELEASES[version]],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    git("init", "--quiet", "--initial-branch=main", cwd=destination)
+    git("add", "--all", cwd=destination)
+    git("commit", "--quiet", "--no-verify", "--message", f"Release {version}", cwd=destination)
+    git("tag", f"v{version}", cwd=destination)
+    return destination
+
+
+def release_working_tree(template: Path, tag: str) -> None:
+    """Commit the working tree on top of ``template``'s history, tagged ``tag``."""
+    for path in template.iterdir():
+        if path.name != ".git":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    shutil.copytree(REPO_ROOT, template, ignore=COPY_IGNORE, symlinks=True, dirs_exist_ok=True)
+    git("add", "--all", cwd=template)
+    git("commit", "--quiet", "--no-verify", "--message", f"Release {tag}", cwd=template)
+    git("tag", tag, cwd=template)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "rewritten"),
+    [
+        (
+            {"background_work": "workflows", "task_queue": "celery"},
+            {"background_work": "durable", "task_queue": "celery"},
+        ),
+        (
+            {"background_work": "none", "task_queue": "dramatiq"},
+            {"background_work": "durable", "task_queue": "dramatiq"},
+        ),
+        (
+            {"background_work": "durable", "task_queue": "background_tasks"},
+            {"background_work": "fire_and_forget", "task_queue": "background_tasks"},
+        ),
+        ({"background_work": "fire_and_forget", "task_queue": "none"}, {"background_work": "none"}),
+        (
+            {"project_kind": "fullstack", "framework": "django", "database": "none"},
+            {"project_kind": "api", "framework": "django", "database": "none"},
+        ),
+        (
+            {"project_kind": "worker", "background_work": "none", "task_queue": "none"},
+            {"project_kind": "api", "background_work": "none"},
+        ),
+    ],
+    ids=lambda answers: ",".join(f"{k}={v}" for k, v in answers.items()),
+)
+def test_answers_the_previous_release_recorded_are_rewritten_not_dropped(
+    tmp_path: Path, recorded: dict[str, str], rewritten: dict[str, str]
+) -> None:
+    """Copier drops a recorded answer the new questionnaire refuses and takes the default,
+    deleting what it rendered; the release's migration rewrites it first."""
+    template = release_repo(tmp_path / "template", LAST_RELEASE)
+    answers = {"project_name": PROJECT_NAME, **recorded}
+    project = render_at(template, tmp_path / "project", answers, f"v{LAST_RELEASE}")
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Generated", cwd=project)
+    before = set(tree(project))
+    release_working_tree(template, "v99.0.0")
+
+    copier_update(project)
+
+    after = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    assert {key: after.get(key) for key in rewritten} == rewritten
+    if rewritten.get("background_work") == "none":
+        assert "task_queue" not in after  # the question is skipped, its default is none
+    assert leftovers(project) == []
+    assert sorted(before - set(tree(project))) == []
+    # A second update changes nothing: the rewrite is done once.
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Updated", cwd=project)
+    copier_update(project)
+    assert git("status", "--porcelain", cwd=project) == ""

@@ -17,8 +17,8 @@ import jinja2
 import pytest
 import yaml
 
-from extensions import combinations, decisions, layout, project
-from tests.support import REPO_ROOT, default_answers
+from extensions import combinations, context, decisions, layout, project
+from tests.support import REPO_ROOT, default_answers, offered_values
 
 QUESTIONS: dict[str, Any] = {
     key: value
@@ -116,8 +116,7 @@ def test_copier_yml_offers_exactly_the_model_values() -> None:
         if question["type"] == "bool":
             assert combinations.axis_values(axis) == (True, False), axis
             continue
-        offered = question["choices"]
-        values = list(offered.values()) if isinstance(offered, dict) else list(offered)
+        values = offered_values(question)
         assert sorted(values) == sorted(decisions.CHOICES[axis]), axis
     for axis, unoffered in combinations.NOT_YET_OFFERED.items():
         assert not set(unoffered) & set(decisions.CHOICES[axis]), f"{axis}: offered now, drop it"
@@ -129,31 +128,41 @@ def test_fixed_defaults_are_copier_ymls() -> None:
 
 
 def _copier_asks(axis: str, answers: Mapping[str, Any]) -> bool:
+    """copier.yml's ``when`` for ``axis``, rendered with the template's own extension."""
     when = QUESTIONS[axis].get("when", True)
     if isinstance(when, bool):
         return when
-    rendered = jinja2.Environment(autoescape=False).from_string(when).render(**answers)  # noqa: S701
+    env = jinja2.Environment(extensions=[context.ProjectContext], autoescape=False)  # noqa: S701
+    rendered = env.from_string(when).render(**answers)
     return rendered.strip().lower() in {"true", "yes", "y", "on", "1"}
 
 
-@pytest.mark.parametrize("axis", ["code_organization", "broker"])
-def test_is_asked_follows_copier_ymls_when(axis: str) -> None:
-    """The model leaves a question out exactly where copier.yml does not ask it."""
-    for size, queue in itertools.product(
-        decisions.CHOICES["project_size"], decisions.CHOICES["task_queue"]
-    ):
-        answers = {"project_size": size, "task_queue": queue}
-        assert combinations.is_asked(axis, answers) == _copier_asks(axis, answers), answers
+@pytest.mark.parametrize("axis", [a for a in decisions.QUESTION_ORDER if a in QUESTIONS])
+def test_copier_ymls_when_is_the_models(axis: str) -> None:
+    """copier.yml asks a question exactly where the constraint model says it is asked."""
+    earlier = decisions.QUESTION_ORDER[: decisions.QUESTION_ORDER.index(axis)]
+    values = {
+        a: (False, True) if a in combinations.TEXT_ONLY_AXES else combinations.axis_values(a)
+        for a in earlier
+        if a != "project_kind"
+    }
+    values["project_kind"] = decisions.CHOICES["project_kind"]
+    names = [a for a in earlier if a in values]
+    for combo in itertools.product(*(values[a] for a in names)):
+        answers = dict(zip(names, combo, strict=True))
+        assert decisions.is_asked(axis, answers) == _copier_asks(axis, answers), answers
+    conditional = axis in decisions.ASKED_WHEN
+    assert ("when" in QUESTIONS[axis]) == conditional, axis
 
 
 def test_broker_queues_are_the_rules() -> None:
-    """The queues that take a broker are the ones the rabbitmq rule speaks about."""
+    """Only the queues that can use either broker ask for one; the rest run on Redis."""
     rule = decisions.RULES_BY_NAME["rabbitmq_needs_celery_or_dramatiq"]
     assert set(rule.axes) == {"task_queue", "broker"}
-    in_process = {"none", "background_tasks"}
-    assert set(decisions.CHOICES["task_queue"]) - in_process == combinations.BROKER_QUEUES
-    # Exactly those queues run a worker (extensions/layout.py, the jobs feature).
-    assert combinations.BROKER_QUEUES == layout.DURABLE_QUEUES
+    choosing = {q for q in layout.DURABLE_QUEUES if decisions.is_asked("broker", {"task_queue": q})}
+    assert choosing == decisions.BROKER_CHOICE_QUEUES == {"celery", "dramatiq"}
+    for queue in layout.DURABLE_QUEUES - choosing:
+        assert decisions.refusal_of_choice("broker", "rabbitmq", {"task_queue": queue})
 
 
 # ----------------------------------------------------------------- the enumeration
@@ -170,7 +179,7 @@ def _leads_to(tree: Mapping[str, Any]) -> str:
         "background_tasks": "fire_and_forget",
         "arq": durable,
         "rq": durable,
-        "celery": "workflows",
+        "celery": "fire_and_forget",
         "dramatiq": "fire_and_forget",
     }[tree["task_queue"]]
 
@@ -190,16 +199,19 @@ def _brute_force_trees(kinds: bool = True) -> list[dict[str, Any]]:
         tree = dict(zip(axes, values, strict=True))
         if tree["project_size"] == "small":
             del tree["code_organization"]
-        if tree["task_queue"] not in combinations.BROKER_QUEUES:
+        if tree["task_queue"] not in decisions.BROKER_CHOICE_QUEUES:
             del tree["broker"]
+        if tree["framework"] == "flask":
+            del tree["concurrency"]
         tree["background_work"] = _leads_to(tree)
         ordered_kinds = combinations.kinds_for(tree)
         for kind in ordered_kinds if kinds else (None,):
             combo = {**tree, "project_kind": kind} if kind else dict(tree)
             full = {
                 "broker": "redis",
+                "concurrency": "sync",
                 "code_organization": "by_layer",
-                "project_kind": combinations.project_kind_for(tree["framework"]),
+                "project_kind": combinations.kinds_for(tree)[0],
                 **combo,
             }
             if decisions.refusals(full):
@@ -265,7 +277,10 @@ def test_the_derived_answer_leads_to_the_queue() -> None:
             work
             for work in decisions.CHOICES["background_work"]
             if decisions.recommend_task_queue(
-                work, combo["framework"], combo["concurrency"], combo["project_kind"]
+                work,
+                combo["framework"],
+                combinations.concurrency_of(combo),
+                combo["project_kind"],
             )
             == combo["task_queue"]
         }
@@ -397,7 +412,7 @@ def test_full_rows_derive_the_questionnaires_defaults() -> None:
     """A default row is what full_row() makes of its kind and framework alone."""
     for row in combinations.default_rows():
         chosen = ("project_kind", "framework", "concurrency", "project_size", "database")
-        partial = {axis: row[axis] for axis in (*chosen, "task_queue")}
+        partial = {axis: row[axis] for axis in (*chosen, "task_queue") if axis in row}
         assert combinations.full_row(partial) == row
 
 
@@ -407,7 +422,8 @@ def test_default_rows_accept_every_recommendation() -> None:
         framework = decisions.recommend_framework(kind)
         concurrency = decisions.recommend_concurrency(framework, "io_bound", False, True)
         assert row["framework"] == framework
-        assert row["concurrency"] == concurrency
+        assert row.get("concurrency", concurrency) == concurrency
+        assert ("concurrency" in row) == decisions.is_asked("concurrency", row)
         assert row["project_size"] == decisions.default_project_size(kind)
         assert row["database"] == decisions.default_database(kind)
         assert row["background_work"] == decisions.default_background_work(kind)
@@ -485,12 +501,15 @@ def test_each_example_is_minimal() -> None:
     for rule in decisions.REFUSAL_RULES:
         example = combinations.refused_examples()[rule.name]
         changes = {k: v for k, v in example.items() if base.get(k) != v}
-        assert set(changes) <= set(rule.axes), rule.name
+        # The model derives the work from the queue (combinations.background_work_for).
+        derived = {"background_work"} if "task_queue" in changes else set()
+        assert set(changes) - derived <= set(rule.axes), rule.name
+        changes = {k: v for k, v in changes.items() if k not in derived - set(rule.axes)}
         for size in range(1, len(changes)):
             for subset in itertools.combinations(changes, size):
                 partial = {**base, **{k: changes[k] for k in subset}}
-                if not all(combinations.is_asked(k, partial) for k in subset):
-                    continue  # the questionnaire would not ask for that answer
+                if "task_queue" in subset and "background_work" not in rule.axes:
+                    partial["background_work"] = combinations.background_work_for(partial)
                 assert decisions.refusals(partial) != [rule.message], (rule.name, subset)
 
 
@@ -532,7 +551,7 @@ def test_project_rows_hold_what_the_issues_name(framework: str) -> None:
         for concurrency in concurrencies:
             assert any(
                 r["project_size"] == size
-                and r["concurrency"] == concurrency
+                and combinations.concurrency_of(r) == concurrency
                 and r["database"] == "sqlite"
                 for r in rows
             ), (size, concurrency)
@@ -552,7 +571,7 @@ def test_project_rows_run_postgresql_for_every_framework_and_concurrency() -> No
             sizes = {
                 r["project_size"]
                 for r in rows
-                if all(r[key] == value for key, value in answers.items())
+                if all(combinations.complete(r)[key] == value for key, value in answers.items())
             }
             assert {"medium", "large"} <= sizes, answers
 
@@ -565,13 +584,13 @@ def test_required_rows_run_every_task_queue() -> None:
     valid = combinations.valid_combinations()
     for axis in ("framework", "concurrency", "broker"):
         allowed = {
-            (c["task_queue"], c[axis])
+            (c["task_queue"], combinations.complete(c)[axis])
             for c in valid
-            if c["task_queue"] in combinations.BROKER_QUEUES
+            if c["task_queue"] in layout.DURABLE_QUEUES
         }
         held = {
-            (r["task_queue"], r[axis])
+            (r["task_queue"], combinations.complete(r)[axis])
             for r in required
-            if (r["task_queue"], r.get(axis)) in allowed
+            if (r["task_queue"], combinations.complete(r)[axis]) in allowed
         }
         assert held == allowed, axis

@@ -34,7 +34,8 @@ def test_globals_are_the_decision_functions(env: jinja2.Environment) -> None:
         function = env.globals[name]
         assert isinstance(function, types.FunctionType), name
         assert getattr(decisions, name).__qualname__ == function.__qualname__
-    assert "refusal_for" in env.globals
+    assert "refused" in env.globals
+    assert "asked" in env.globals
 
 
 def test_questionnaire_expressions(env: jinja2.Environment) -> None:
@@ -48,34 +49,57 @@ def test_questionnaire_expressions(env: jinja2.Environment) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "variables", "refused"),
+    ("question", "value", "variables", "refused"),
     [
-        ("concurrency", {"framework": "flask", "concurrency": "async"}, True),
-        ("concurrency", {"framework": "fastapi", "concurrency": "async"}, False),
+        ("concurrency", "async", {"framework": "flask"}, True),
+        ("concurrency", "sync", {"framework": "flask"}, False),
+        ("concurrency", "async", {"framework": "fastapi"}, False),
         # Later answers are not known yet while concurrency is asked.
-        ("concurrency", {"framework": "flask"}, False),
+        ("concurrency", "async", {"framework": "flask", "task_queue": "rq"}, True),
         (
             "task_queue",
-            {"framework": "fastapi", "concurrency": "sync", "task_queue": "arq"},
+            "arq",
+            {"framework": "fastapi", "concurrency": "sync", "background_work": "durable"},
             True,
         ),
         (
             "task_queue",
-            {"framework": "fastapi", "concurrency": "async", "task_queue": "background_tasks"},
+            "background_tasks",
+            {"framework": "fastapi", "concurrency": "async", "background_work": "fire_and_forget"},
             False,
         ),
-        ("task_queue", {"framework": "flask", "concurrency": "sync", "task_queue": "rq"}, False),
-        ("broker", {"task_queue": "arq", "broker": "rabbitmq"}, True),
-        ("broker", {"task_queue": "celery", "broker": "rabbitmq"}, False),
-        ("broker", {"task_queue": "dramatiq", "broker": "rabbitmq"}, False),
+        (
+            "task_queue",
+            "rq",
+            {"framework": "flask", "concurrency": "sync", "background_work": "durable"},
+            False,
+        ),
+        ("broker", "rabbitmq", {"task_queue": "arq"}, True),
+        ("broker", "rabbitmq", {"task_queue": "celery"}, False),
+        ("broker", "rabbitmq", {"task_queue": "dramatiq"}, False),
     ],
 )
-def test_refusal_for_reads_the_answers_in_context(
-    env: jinja2.Environment, question: str, variables: dict[str, str], refused: bool
+def test_a_choice_validator_reads_the_answers_in_context(
+    env: jinja2.Environment, question: str, value: str, variables: dict[str, str], refused: bool
 ) -> None:
-    shown = render(env, f"{{{{ refusal_for({question!r}) }}}}", **variables)
-    assert shown == decisions.refusal_for(question, variables)
+    shown = render(env, f"{{{{ refused({question!r}, {value!r}) }}}}", **variables)
+    assert shown == decisions.refusal_of_choice(question, value, variables)
     assert (shown != "") is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "variables", "asked"),
+    [
+        ("concurrency", {"framework": "flask"}, "False"),
+        ("concurrency", {"framework": "django"}, "True"),
+        ("broker", {"task_queue": "rq"}, "False"),
+        ("task_queue", {"background_work": "durable"}, "True"),
+    ],
+)
+def test_a_questions_condition_reads_the_answers_in_context(
+    env: jinja2.Environment, question: str, variables: dict[str, str], asked: str
+) -> None:
+    assert render(env, f"{{{{ asked({question!r}) }}}}", **variables) == asked
 
 
 def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> None:
@@ -92,7 +116,7 @@ def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> 
 
 def test_templates_read_the_queue_facts(env: jinja2.Environment) -> None:
     celery = {
-        **answers(task_queue="celery", background_work="workflows", broker="rabbitmq"),
+        **answers(task_queue="celery", background_work="durable", broker="rabbitmq"),
         "_copier_conf": {},
     }
     assert render(env, "{{ project.on.jobs }}{{ project.on.rabbitmq }}", **celery) == ".."

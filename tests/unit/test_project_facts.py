@@ -658,3 +658,22 @@ def test_third_party_imports_are_in_isort_order(tmp_path: Path) -> None:
         f"print({name})" for name in ("django", "httpx", "Celery", "settings", "Redis")
     )
     ruff_accepts(tmp_path, f'"""Imports."""\n\n{lines}\n\n{uses}\n')
+
+
+@pytest.mark.parametrize("queue", sorted(layout.DURABLE_QUEUES))
+def test_the_documented_jobs_queue_is_the_slug(queue: str) -> None:
+    given = answers(task_queue=queue, concurrency="sync" if queue == "rq" else "async")
+    given["background_work"] = combinations.background_work_for(given)
+    facts = project.for_answers(given)
+
+    [queue_var] = [var for var in facts.env_vars if var.name == "JOBS_QUEUE"]
+    assert facts.jobs is not None
+    assert queue_var.example == given["project_slug"] == facts.jobs.namespace
+    assert given["project_slug"] in queue_var.default
+    assert queue_var.commented  # the built-in default applies unless the user changes it
+
+
+def test_the_copier_command_brings_the_template_extensions() -> None:
+    facts = project.for_answers(answers())
+
+    assert facts.copier == "uvx --with copier-template-extensions copier"

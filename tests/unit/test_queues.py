@@ -35,7 +35,7 @@ def built(library: str, broker: str = "redis", **more: Any) -> queues.Jobs:
 
 def test_the_libraries_are_the_durable_queues() -> None:
     assert set(queues.QUEUES) == set(LIBRARIES) == set(layout.DURABLE_QUEUES)
-    assert set(queues.QUEUES) == combinations.BROKER_QUEUES
+    assert set(queues.QUEUES) > decisions.BROKER_CHOICE_QUEUES
     assert set(queues.QUEUES) < set(decisions.CHOICES["task_queue"])
     assert set(queues.SCHEDULERS) == set(queues.QUEUES)
     assert set(queues.DISPLAY_NAMES) == set(queues.QUEUES)
@@ -248,3 +248,11 @@ def test_asyncio_options_are_pytest_asyncios() -> None:
         "asyncio_mode": '"auto"',
         "asyncio_default_fixture_loop_scope": '"function"',
     }
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_the_jobs_namespace_defaults_to_the_project_slug(library: str) -> None:
+    """Two projects on one Redis (or RabbitMQ) keep their queues and keys apart."""
+    jobs = built(library, project_slug="billing-api", package_name="billing_api")
+
+    assert jobs.namespace == "billing-api"
