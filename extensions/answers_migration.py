@@ -20,6 +20,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+# decisions.DURABLE_QUEUES (this script runs alone, with nothing of the template importable).
 _DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})
 _ANSWER_LINE = re.compile(r"^(?P<key>[a-z_]+): *(?P<value>.*?) *$")
 
@@ -37,8 +38,8 @@ def migrate(answers: Mapping[str, str]) -> dict[str, str]:
     * FastAPI's BackgroundTasks recorded with durable work rendered in-process
       tasks: the work is fire-and-forget;
     * ``task_queue: none`` with background work rendered no background work;
-    * a full-stack kind without a database, or a worker kind without background
-      work, rendered what the ``api`` kind renders.
+    * a full-stack Django project without a database, or a worker kind without
+      background work, rendered what the ``api`` kind renders.
     """
     result = dict(answers)
     work = result.get("background_work")
@@ -54,9 +55,12 @@ def migrate(answers: Mapping[str, str]) -> dict[str, str]:
             work = "none"
         result["background_work"] = work
     kind = result.get("project_kind")
-    if (kind == "fullstack" and result.get("database") == "none") or (
-        kind == "worker" and work == "none"
-    ):
+    full_stack_without_data = (
+        kind == "fullstack"
+        and result.get("framework") == "django"
+        and result.get("database") == "none"
+    )
+    if full_stack_without_data or (kind == "worker" and work == "none"):
         result["project_kind"] = "api"
     return result
 

@@ -9,8 +9,9 @@ copier-template-extensions' loader. It adds:
 * once every answer is known, a ``project`` object with the ready-made facts
   template files read: flags, paths, import names and dependency versions.
 
-Everything here is a pure function of the answers: no I/O, no clock, no
-randomness, so rendering is deterministic.
+Everything here is a pure function of the answers (and, on update, of the
+answers the project records): no other I/O, no clock, no randomness, so
+rendering is deterministic.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
 from copier_template_extensions import ContextHook
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -76,10 +78,32 @@ def _asked_so_far(context: Context) -> dict[str, Any]:
     return {axis: context[axis] for axis in decisions.QUESTION_ORDER if axis in context}
 
 
+def _recorded_answers(context: Context) -> dict[str, Any]:
+    """The answers the destination already records: a project being updated.
+
+    The one read this extension makes: the answers file of the project Copier
+    renders into. On ``copier copy`` to a new folder there is none.
+    """
+    conf = context.get("_copier_conf")
+    if not conf:
+        return {}
+    path = Path(str(conf["dst_path"])) / str(conf["answers_file"])
+    try:
+        recorded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    # Only this questionnaire's answers (another template's file may share the name).
+    if not isinstance(recorded, dict) or "project_kind" not in recorded:
+        return {}
+    return recorded
+
+
 @pass_context
 def refused(context: Context, question: str, value: Any) -> str:
     """A choice's validator: why ``value`` cannot answer ``question`` here, or nothing."""
-    return decisions.refusal_of_choice(question, value, _asked_so_far(context))
+    return decisions.refusal_of_choice(
+        question, value, _asked_so_far(context)
+    ) or decisions.refusal_on_update(question, value, _recorded_answers(context))
 
 
 @pass_context

@@ -288,7 +288,8 @@ class Rule:
         return max(self.axes, key=QUESTION_ORDER.index)
 
 
-_DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})
+# Queues that run jobs in a worker process, through a broker.
+DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})
 
 REFUSAL_RULES: tuple[Rule, ...] = (
     Rule(
@@ -299,9 +300,13 @@ REFUSAL_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "fullstack_needs_database",
-        ("project_kind", "database"),
-        lambda a: a["project_kind"] == "fullstack" and a["database"] == "none",
-        "a full-stack app keeps its pages' data in one",
+        ("project_kind", "framework", "database"),
+        lambda a: (
+            a["project_kind"] == "fullstack"
+            and a["framework"] == "django"
+            and a["database"] == "none"
+        ),
+        "Django's pages and admin show the data in one",
     ),
     Rule(
         "worker_needs_background_work",
@@ -376,6 +381,27 @@ def refusal_for(question: str, answers: Mapping[str, Any]) -> str:
     return ""
 
 
+# Answers a project keeps for life. Changed on `copier update`, Copier would delete every
+# file the old answer rendered, the user's edits and shipped migrations with them (a new
+# framework), or move the user's files (a new layout) without carrying their edits.
+# README, "Changing the framework or the layout", says how to move instead.
+SET_AT_COPY: dict[str, str] = {
+    "framework": "fixed at copy: switching would delete your code",
+    "project_size": "fixed at copy: switching would move your files",
+    "code_organization": "fixed at copy: switching would move your files",
+}
+
+
+def refusal_on_update(question: str, value: Any, recorded: Mapping[str, Any]) -> str:
+    """Why ``value`` cannot replace the project's recorded answer on update, or ``""``.
+
+    ``recorded`` is the project's ``.copier-answers.yml`` (empty on ``copier copy``).
+    """
+    if question in SET_AT_COPY and question in recorded and recorded[question] != value:
+        return SET_AT_COPY[question]
+    return ""
+
+
 def refusal_of_choice(question: str, value: Any, answers: Mapping[str, Any]) -> str:
     """Why ``value`` cannot be chosen for ``question`` after ``answers``, or an empty string.
 
@@ -417,8 +443,9 @@ _WHY: dict[tuple[str, str], str] = {
         "(see the fingerprints example)."
     ),
     ("project_size", "small"): (
-        "Flat modules at the root: the whole service fits on a screen or two. Move to medium "
-        "when a second resource or a second developer arrives."
+        "Flat modules at the root: the whole service fits on a screen or two. The layout is "
+        "fixed for the project's life (an update never moves files), so a service that will "
+        "gain a second resource or a second developer starts at medium."
     ),
     ("project_size", "medium"): (
         "One app/ package split into layers (routes -> services -> repositories -> models) "
@@ -556,7 +583,7 @@ _TITLES = {
     "project_size": "Project size",
     "code_organization": "Code organization",
     "database": "Database",
-    "task_queue": "Background work",
+    "task_queue": "Task queue",
     "broker": "Message broker",
     "docker": "Containers",
     "ci": "Continuous integration",
@@ -584,14 +611,31 @@ def recommendations(answers: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def decision_inputs(answers: Mapping[str, Any]) -> list[str]:
+    """The answers that steered the recommendations, each as a clause of docs/decisions.md.
+
+    Only the questions the questionnaire asked: a skipped one changed nothing.
+    """
+    clauses = [f"project kind: `{answers['project_kind']}`"]
+    for question, wording in (
+        ("blocking_libraries", "must call blocking libraries"),
+        ("team_knows_async", "team comfortable with async"),
+    ):
+        if is_asked(question, answers):
+            clauses.append(f"{wording}: {'yes' if answers[question] else 'no'}")
+    clauses.append(f"background work: `{answers['background_work']}`")
+    return clauses
+
+
 def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     """One short record per decision: the choice, why it fits, and any override."""
     recommended = recommendations(answers)
     questions = ["framework", "workload", "concurrency", "project_size"]
-    if answers["project_size"] != "small":
+    if is_asked("code_organization", answers):
         questions.append("code_organization")
     questions += ["database", "task_queue"]
-    if answers["task_queue"] in {"celery", "arq", "rq", "dramatiq"}:
+    # The broker a durable queue runs on is recorded, asked or not (ARQ and RQ: Redis).
+    if answers["task_queue"] in DURABLE_QUEUES:
         questions.append("broker")
     questions += ["docker", "ci"]
     records = []

@@ -57,7 +57,7 @@ def browse(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     if framework == "fastapi":
         found.append(("API documentation", "/docs"))
     if framework == "django":
-        if answers["project_kind"] == "fullstack" and answers["database"] != "none":
+        if answers["project_kind"] == "fullstack":
             found.append(("Home page", "/"))
         if answers["database"] != "none":
             found.append(("Browsable API", "/api/v1/items"))

@@ -93,8 +93,8 @@ DOCSTRINGS = {
 
 
 def _has_pages(answers: Mapping[str, Any]) -> bool:
-    """Full-stack projects render the items as pages (there are items only with a database)."""
-    return answers["project_kind"] == "fullstack" and answers["database"] != "none"
+    """Full-stack projects render the items as pages (the questionnaire gives them a database)."""
+    return bool(answers["project_kind"] == "fullstack")
 
 
 def features_for(answers: Mapping[str, Any]) -> tuple[layout_mod.Feature, ...]:

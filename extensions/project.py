@@ -158,6 +158,10 @@ class Project:
         return decisions.decision_records(self.answers)
 
     @property
+    def decision_inputs(self) -> list[str]:
+        return decisions.decision_inputs(self.answers)
+
+    @property
     def routers(self) -> tuple[tuple[str, str], ...]:
         """(part, alias) of every router the app includes, in inclusion order."""
         return tuple(
@@ -219,6 +223,16 @@ class Project:
     @property
     def uses_postgresql(self) -> bool:
         return self.answers["database"] == "postgresql"
+
+    @property
+    def backing_services(self) -> tuple[tuple[str, str], ...]:
+        """(compose service, server) for each server the project needs running to work."""
+        found = [("db", "PostgreSQL")] if self.uses_postgresql else []
+        if self.jobs is not None:
+            found.append(("redis", "Redis"))
+            if self.jobs.uses_rabbitmq:
+                found.append(("rabbitmq", "RabbitMQ"))
+        return tuple(found)
 
     @property
     def database_scheme(self) -> str:

@@ -183,7 +183,7 @@ def _choices(question: str) -> dict[str, Any]:
 def test_every_rule_is_wired_to_each_choice_it_can_disable() -> None:
     """Copier runs no question-level validator for a menu: each choice carries its own,
     calling the constraint model (else a refusal is never shown in the menu)."""
-    questions = {rule.asked_by for rule in decisions.REFUSAL_RULES}
+    questions = {rule.asked_by for rule in decisions.REFUSAL_RULES} | set(decisions.SET_AT_COPY)
     unwired = []
     for question in questions:
         for label, choice in _choices(question).items():

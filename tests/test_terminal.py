@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 import yaml
 
 from extensions import combinations, decisions
-from tests.support import ANSWERS_FILE, PROJECT_NAME, REPO_ROOT, tool
+from tests.support import ANSWERS_FILE, PROJECT_NAME, REPO_ROOT, copier_cli, tool
 
 pytestmark = pytest.mark.terminal
 
@@ -49,17 +50,18 @@ def labels(question: str) -> dict[Any, str]:
 class Terminal:
     """``copier copy`` in a pseudo-terminal, with the screen an 80-column terminal shows."""
 
-    def __init__(self, template: Path, destination: Path) -> None:
+    def __init__(self, template: Path, destination: Path, *, update: bool = False) -> None:
         self.screen = pyte.Screen(COLUMNS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS)}
         env.pop("NO_COLOR", None)
+        if update:
+            argv, cwd = ["update", "--trust"], destination
+        else:
+            argv = ["copy", "--trust", "--vcs-ref", "HEAD", str(template), str(destination)]
+            cwd = destination.parent
         self.child = pexpect.spawn(
-            str(tool("copier")),
-            ["copy", "--trust", "--vcs-ref", "HEAD", str(template), str(destination)],
-            dimensions=(ROWS, COLUMNS),
-            env=env,
-            cwd=str(destination.parent),
+            str(tool("copier")), argv, dimensions=(ROWS, COLUMNS), env=env, cwd=str(cwd)
         )
         self.transcript: list[str] = []
 
@@ -357,3 +359,35 @@ def test_the_walk_through_renders_a_project_tier_row(template_repo: Path, tmp_pa
         for r in combinations.project_rows()
     ]
     assert row in rows
+
+
+def test_an_update_shows_the_framework_and_layout_kept(template_repo: Path, tmp_path: Path) -> None:
+    """copier update, interactive: other frameworks and sizes are disabled, with the reason."""
+    destination = tmp_path / "acme-orders"
+    outcome = copier_cli(template_repo, destination, {"project_name": PROJECT_NAME})
+    assert outcome.ok, outcome.report()
+    for command in (
+        ["init", "--quiet"],
+        ["add", "--all"],
+        ["commit", "--quiet", "-m", "Generated"],
+    ):
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *command],
+            cwd=destination,
+            check=True,
+        )
+    term = Terminal(template_repo, destination, update=True)
+    answer_text(term, "project_name", None)
+    for question in TEXT_QUESTIONS:
+        answer_text(term, question, None)
+    choose(term, "python_version", "3.13")
+    choose(term, "project_kind", "api")
+    shown = menu(term, "framework")
+    for value, label in labels("framework").items():
+        disabled, why = shown[label][1], shown[label][2]
+        if value == "fastapi":
+            assert not disabled
+        else:
+            assert (disabled, why) == (True, decisions.SET_AT_COPY["framework"])
+    term.child.send(CTRL_C)
+    assert term.finish() != 0

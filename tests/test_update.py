@@ -22,12 +22,14 @@ import copier
 import pytest
 import yaml
 
+from extensions import decisions
 from tests.support import (
     ANSWERS_FILE,
     COPY_IGNORE,
     PROJECT_NAME,
     REPO_ROOT,
     TEMPLATE_TAG,
+    Outcome,
     clean_env,
     interpreter,
     make_template_repo,
@@ -100,9 +102,11 @@ def render_at(template: Path, destination: Path, answers: dict[str, object], ref
     return destination
 
 
-def copier_update(project: Path, *data: str) -> None:
-    """The README's command: ``copier update --trust --defaults [-d key=value]``."""
-    cmd = [str(tool("copier")), "update", "--trust", "--defaults"]
+def copier_update(project: Path, *data: str, conflict: str = "inline") -> None:
+    """The README's command, ``copier update --trust --defaults [-d key=value]``, asserted to
+    succeed; ``conflict`` picks how collisions are left (``inline`` markers, Copier's default,
+    or ``rej`` files)."""
+    cmd = [str(tool("copier")), "update", "--trust", "--defaults", "--conflict", conflict]
     for item in data:
         cmd += ["-d", item]
     outcome = run(cmd, cwd=project, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
@@ -335,18 +339,80 @@ def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) ->
     assert "default=7.5" in text, "the user's side of the conflict was dropped"
     assert "default=10.0" in text, "the template's side of the conflict was dropped"
 
-    uv = tool("uv")
-    env = clean_env()
-    synced = run([uv, "sync", "--python", interpreter("3.13")], cwd=project, env=env, timeout=600)
-    assert synced.ok, synced.report()
-    hook = run(
-        [uv, "run", "pre-commit", "run", "check-merge-conflict", "--files", str(SETTINGS)],
-        cwd=project,
-        env=env,
-        timeout=600,
+    # `make check` (what CI runs) fails first thing, naming the file.
+    leftover = make_conflicts(project)
+    assert not leftover.ok, "make conflicts passed with conflict markers in a file"
+    assert SETTINGS.as_posix() in leftover.stdout, leftover.report()
+    # The hooks `make install` sets up refuse the commit.
+    installed = make(project, "install")
+    assert installed.ok, installed.report()
+    assert (project / ".git/hooks/pre-commit").is_file(), "make install set up no git hook"
+    commit = run(
+        ["git", "commit", "--all", "--message", "Update"], cwd=project, env=tool_env(), timeout=600
     )
-    assert not hook.ok, "pre-commit let a file with conflict markers through"
-    assert "Merge conflict string" in hook.stdout, hook.report()
+    assert not commit.ok, "the hooks let a file with conflict markers through"
+    assert "Merge conflict string" in commit.stdout + commit.stderr, commit.report()
+
+
+def tool_env() -> dict[str, str]:
+    """The environment of a developer: uv on PATH, a git identity."""
+    env = clean_env()
+    env["PATH"] = f"{tool('uv').parent}{os.pathsep}{env['PATH']}"
+    for role in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{role}_NAME"], env[f"GIT_{role}_EMAIL"] = "Test", "test@example.com"
+    return env
+
+
+def make(project: Path, *targets: str) -> Outcome:
+    return run(["make", *targets], cwd=project, env=tool_env(), timeout=600)
+
+
+def make_conflicts(project: Path) -> Outcome:
+    return make(project, "--no-print-directory", "conflicts")
+
+
+@pytest.mark.parametrize("path", ["README.md", "compose.yaml", ".github/workflows/ci.yml"])
+def test_conflict_markers_in_any_file_fail_make_check(tmp_path: Path, path: str) -> None:
+    """Not only Python: a marker left in Markdown or YAML fails the project's checks."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    assert make_conflicts(project).ok, make_conflicts(project).report()
+    target = project / path
+    text = target.read_text()
+    target.write_text(f"<<<<<<< before updating\n{text}=======\n{text}>>>>>>> after updating\n")
+
+    leftover = make_conflicts(project)
+
+    assert not leftover.ok
+    assert path in leftover.stdout, leftover.report()
+
+
+def test_rejected_hunks_are_visible_and_cannot_be_committed(tmp_path: Path) -> None:
+    """``--conflict rej``: the user's lines end up in a .rej file, which git shows,
+    ``make check`` refuses and the hooks will not commit."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    settings = project / SETTINGS
+    settings.write_text(settings.read_text().replace("default=5.0, gt=0", "default=7.5, gt=0"))
+    git("commit", "--quiet", "--all", "--message", "A longer timeout", cwd=project)
+    release(template, TEMPLATE_CHANGES, NEXT_TAG)
+
+    copier_update(project, conflict="rej")
+
+    rejected = f"{SETTINGS.as_posix()}.rej"
+    # Copier applies the template's change and keeps the user's lines only in the .rej file.
+    assert "default=10.0" in settings.read_text(), "the template's side is lost"
+    assert "default=7.5" in (project / rejected).read_text(), "the user's side was dropped"
+    assert f"?? {rejected}" in git("status", "--porcelain", cwd=project).splitlines()
+    leftover = make_conflicts(project)
+    assert not leftover.ok, "make conflicts passed with a .rej file"
+    assert rejected in leftover.stdout, leftover.report()
+    installed = make(project, "install")
+    assert installed.ok, installed.report()
+    git("add", "--all", cwd=project)
+    commit = run(["git", "commit", "--message", "Update"], cwd=project, env=tool_env(), timeout=600)
+    assert not commit.ok, "the hooks let a .rej file through"
+    assert "forbid *.rej files" in commit.stdout + commit.stderr, commit.report()
 
 
 def test_copying_onto_an_existing_repository_keeps_its_files(tmp_path: Path) -> None:
@@ -602,3 +668,56 @@ def test_answers_the_previous_release_recorded_are_rewritten_not_dropped(
     git("commit", "--quiet", "--message", "Updated", cwd=project)
     copier_update(project)
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+# --------------------------------------------------------------- answers kept for life
+
+
+def copier_update_outcome(project: Path, *data: str) -> Outcome:
+    cmd = [str(tool("copier")), "update", "--trust", "--defaults"]
+    for item in data:
+        cmd += ["-d", item]
+    return run(cmd, cwd=project, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+
+
+@pytest.mark.parametrize(
+    ("kind", "flip"),
+    [
+        ("api", "framework=django"),
+        ("api", "framework=flask"),
+        ("fullstack", "framework=fastapi"),
+        ("api", "project_size=large"),
+        ("api", "project_size=small"),
+        ("simple", "project_size=medium"),
+        ("api", "code_organization=by_feature"),
+    ],
+)
+def test_a_rewrite_level_answer_is_refused_on_update(tmp_path: Path, kind: str, flip: str) -> None:
+    """A new framework would delete the user's code, a new layout move it: refused, with
+    the reason, and the project untouched; the same answer stays free on copier copy."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project", project_kind=kind)
+    edited = project / "pyproject.toml"
+    edited.write_text(edited.read_text() + "\n# the user's own line\n")
+    git("commit", "--quiet", "--all", "--message", "An edit", cwd=project)
+    head = git("rev-parse", "HEAD", cwd=project)
+
+    outcome = copier_update_outcome(project, flip)
+
+    question = flip.split("=", 1)[0]
+    assert not outcome.ok, outcome.report()
+    output = " ".join((outcome.stdout + outcome.stderr).split())
+    assert f"Invalid choice for '{question}'" in output, outcome.report()
+    assert decisions.SET_AT_COPY[question] in output, outcome.report()
+    assert git("status", "--porcelain", cwd=project) == ""
+    assert git("rev-parse", "HEAD", cwd=project) == head
+    assert "# the user's own line" in edited.read_text()
+    # A new project with that answer renders.
+    given = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    answers = {k: v for k, v in given.items() if not k.startswith("_")}
+    answers[question] = flip.split("=", 1)[1]
+    if question == "framework":
+        answers = {"project_name": PROJECT_NAME, "framework": answers["framework"]}
+    fresh = render_at(template, tmp_path / "fresh", answers, TEMPLATE_TAG)
+    recorded = yaml.safe_load((fresh / ANSWERS_FILE).read_text())
+    assert recorded[question] == flip.split("=", 1)[1]

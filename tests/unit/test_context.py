@@ -171,3 +171,31 @@ def test_python_string_is_what_ruff_format_writes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", FREE_TEXTS)
 def test_toml_string_round_trips(value: str) -> None:
     assert tomllib.loads(f"value = {context.toml_string(value)}")["value"] == value
+
+
+def test_a_recorded_answer_is_kept_on_update(env: jinja2.Environment, tmp_path: Path) -> None:
+    """Rendering into a project that records its answers: its framework cannot change."""
+    (tmp_path / ".copier-answers.yml").write_text(
+        "project_kind: api\nframework: fastapi\nproject_size: medium\n"
+    )
+    conf = {"dst_path": tmp_path, "answers_file": Path(".copier-answers.yml")}
+    source = "{{ refused('framework', 'django') }}|{{ refused('framework', 'fastapi') }}"
+    shown = render(env, source, project_kind="api", _copier_conf=conf)
+    assert shown == f"{decisions.SET_AT_COPY['framework']}|"
+    # A new folder records nothing: every framework is free.
+    conf["dst_path"] = tmp_path / "new"
+    assert render(env, source, project_kind="api", _copier_conf=conf) == "|"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["framework: [unclosed\n", "framework: fastapi\n", "- a list\n"],
+    ids=["malformed", "another-template", "not-a-mapping"],
+)
+def test_only_this_questionnaires_answers_are_kept(
+    env: jinja2.Environment, tmp_path: Path, text: str
+) -> None:
+    """A broken answers file, or another template's, refuses nothing."""
+    (tmp_path / ".copier-answers.yml").write_text(text)
+    conf = {"dst_path": tmp_path, "answers_file": Path(".copier-answers.yml")}
+    assert render(env, "{{ refused('framework', 'django') }}", _copier_conf=conf) == ""

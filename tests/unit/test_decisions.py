@@ -655,3 +655,54 @@ def test_a_durable_queue_records_its_broker_after_it(queue: str) -> None:
 def test_an_in_process_queue_records_no_broker(queue: str) -> None:
     answers = default_answers(task_queue=queue)
     assert "broker" not in [r["question"] for r in decisions.decision_records(answers)]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "clauses"),
+    [
+        (
+            {},
+            [
+                "project kind: `api`",
+                "must call blocking libraries: no",
+                "team comfortable with async: yes",
+                "background work: `none`",
+            ],
+        ),
+        # Flask is sync: neither async question was asked, so neither steered anything.
+        (
+            {"project_kind": "simple", "framework": "flask", "concurrency": "sync"},
+            ["project kind: `simple`", "background work: `none`"],
+        ),
+        (
+            {"blocking_libraries": True, "concurrency": "sync"},
+            ["project kind: `api`", "must call blocking libraries: yes", "background work: `none`"],
+        ),
+    ],
+)
+def test_decision_inputs_name_only_the_questions_asked(
+    overrides: dict[str, Any], clauses: list[str]
+) -> None:
+    assert decisions.decision_inputs(default_answers(**overrides)) == clauses
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "recorded", "refused"),
+    [
+        ("framework", "django", {"framework": "fastapi"}, True),
+        ("framework", "fastapi", {"framework": "fastapi"}, False),
+        # copier copy: nothing recorded, every framework is free.
+        ("framework", "django", {}, False),
+        ("project_size", "large", {"project_size": "medium"}, True),
+        ("code_organization", "by_feature", {"code_organization": "by_layer"}, True),
+        # Answers that add or remove whole parts stay free on update.
+        ("database", "postgresql", {"database": "sqlite"}, False),
+    ],
+)
+def test_answers_set_at_copy_are_kept_on_update(
+    question: str, value: str, recorded: dict[str, str], refused: bool
+) -> None:
+    reason = decisions.refusal_on_update(question, value, recorded)
+    assert bool(reason) is refused
+    if refused:
+        assert reason == decisions.SET_AT_COPY[question]

@@ -26,7 +26,12 @@ def answers(**overrides: Any) -> dict[str, Any]:
 
 
 def every_django_answer_set() -> list[dict[str, Any]]:
-    """Every Django combination of the axes that change the tree."""
+    """Every Django combination of the axes that change the tree (that the questionnaire
+    accepts: a full-stack project has a database)."""
+    return [answer_set for answer_set in _django_products() if not decisions.refusals(answer_set)]
+
+
+def _django_products() -> list[dict[str, Any]]:
     return [
         answers(
             project_kind=kind,
