@@ -324,13 +324,22 @@ def test_user_edits_survive_an_update(tmp_path: Path) -> None:
     assert_checks_pass(project)
 
 
-def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) -> None:
+def project_with_a_colliding_edit(tmp_path: Path) -> tuple[Path, Path]:
+    """A project whose user changed the line the next release changes too, and that release.
+
+    Returns the project and the edited settings module.
+    """
     template = make_template_repo(tmp_path / "template")
     project = new_project(template, tmp_path / "project")
     settings = project / SETTINGS
     settings.write_text(settings.read_text().replace("default=5.0, gt=0", "default=7.5, gt=0"))
     git("commit", "--quiet", "--all", "--message", "A longer timeout", cwd=project)
     release(template, TEMPLATE_CHANGES, NEXT_TAG)
+    return project, settings
+
+
+def test_a_conflicting_edit_is_marked_and_cannot_be_committed(tmp_path: Path) -> None:
+    project, settings = project_with_a_colliding_edit(tmp_path)
 
     copier_update(project)
 
@@ -390,12 +399,7 @@ def test_conflict_markers_in_any_file_fail_make_check(tmp_path: Path, path: str)
 def test_rejected_hunks_are_visible_and_cannot_be_committed(tmp_path: Path) -> None:
     """``--conflict rej``: the user's lines end up in a .rej file, which git shows,
     ``make check`` refuses and the hooks will not commit."""
-    template = make_template_repo(tmp_path / "template")
-    project = new_project(template, tmp_path / "project")
-    settings = project / SETTINGS
-    settings.write_text(settings.read_text().replace("default=5.0, gt=0", "default=7.5, gt=0"))
-    git("commit", "--quiet", "--all", "--message", "A longer timeout", cwd=project)
-    release(template, TEMPLATE_CHANGES, NEXT_TAG)
+    project, settings = project_with_a_colliding_edit(tmp_path)
 
     copier_update(project, conflict="rej")
 
