@@ -33,6 +33,7 @@ COPIER_YML: dict[str, Any] = yaml.safe_load((REPO_ROOT / "copier.yml").read_text
 QUESTIONS = {key: value for key, value in COPIER_YML.items() if not key.startswith("_")}
 POINTER = "»"
 TIMEOUT = 30.0
+CURSOR_POSITION_REQUEST = b"\x1b[6n"
 
 
 def first_line(question: str) -> str:
@@ -73,7 +74,14 @@ class Terminal:
         except pexpect.EOF:
             time.sleep(seconds)
             return
-        self.stream.feed(data)
+        # Answer each cursor-position request as a terminal does: prompt_toolkit asks
+        # where the cursor is before it draws, and redraws later when nobody answers.
+        *before_requests, rest = data.split(CURSOR_POSITION_REQUEST)
+        for chunk in before_requests:
+            self.stream.feed(chunk)
+            row, column = self.screen.cursor.y + 1, self.screen.cursor.x + 1
+            self.child.send(f"\x1b[{row};{column}R")
+        self.stream.feed(rest)
         self.transcript.append(data.decode(errors="replace"))
 
     def lines(self) -> list[str]:
@@ -140,12 +148,17 @@ def menu(term: Terminal, question: str) -> dict[str, tuple[int, bool, str]]:
     return shown
 
 
-def pointed(term: Terminal) -> str:
-    for line in reversed(term.lines()):
-        if line.startswith(f" {POINTER} "):
-            return line[3:]
-    msg = f"no choice is pointed at:\n{term.text()}"
-    raise AssertionError(msg)
+def pointed(term: Terminal, timeout: float = TIMEOUT) -> str:
+    """The label the menu's pointer is on, once the menu is drawn."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in reversed(term.lines()):
+            if line.startswith(f" {POINTER} "):
+                return line[3:]
+        if time.monotonic() > deadline:
+            msg = f"no choice is pointed at:\n{term.text()}"
+            raise AssertionError(msg)
+        term.settle()
 
 
 def choose(term: Terminal, question: str, value: Any) -> None:
