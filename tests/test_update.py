@@ -102,7 +102,7 @@ def render_at(template: Path, destination: Path, answers: dict[str, object], ref
     return destination
 
 
-def copier_update(project: Path, *data: str, conflict: str = "inline") -> None:
+def copier_update(project: Path, *data: str, conflict: str = "inline") -> Outcome:
     """The README's command, ``copier update --trust --defaults [-d key=value]``, asserted to
     succeed; ``conflict`` picks how collisions are left (``inline`` markers, Copier's default,
     or ``rej`` files)."""
@@ -111,6 +111,7 @@ def copier_update(project: Path, *data: str, conflict: str = "inline") -> None:
         cmd += ["-d", item]
     outcome = run(cmd, cwd=project, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
     assert outcome.ok, outcome.report()
+    return outcome
 
 
 def check_update(project: Path) -> dict[str, object]:
@@ -322,6 +323,11 @@ def test_user_edits_survive_an_update(tmp_path: Path) -> None:
     assert "make help    # list every target" in readme_text
     assert not (project / "docs/decisions.md").exists(), "a deleted file came back"
     assert_checks_pass(project)
+    # A second update with no new release changes nothing.
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Update", cwd=project)
+    copier_update(project)
+    assert git("status", "--porcelain", cwd=project) == ""
 
 
 def project_with_a_colliding_edit(tmp_path: Path) -> tuple[Path, Path]:
@@ -417,6 +423,95 @@ def test_rejected_hunks_are_visible_and_cannot_be_committed(tmp_path: Path) -> N
     commit = run(["git", "commit", "--message", "Update"], cwd=project, env=tool_env(), timeout=600)
     assert not commit.ok, "the hooks let a .rej file through"
     assert "forbid *.rej files" in commit.stdout + commit.stderr, commit.report()
+
+
+# Answer changes that remove a part, and a file of that part the user edited.
+REMOVING_FLIPS = [
+    ("api", "database=none", "app/repositories/items.py"),
+    ("api", "docker=false", "Dockerfile"),
+    ("api", "ci=gitlab", ".github/workflows/ci.yml"),
+    ("worker", "project_kind=api,background_work=none", "app/tasks/jobs.py"),
+    ("fullstack", "project_kind=api", "app/templates/items/item_list.html"),
+]
+
+
+@pytest.mark.parametrize(("kind", "flip", "path"), REMOVING_FLIPS)
+def test_an_edited_file_an_answer_change_removes_is_kept_unmerged(
+    tmp_path: Path, kind: str, flip: str, path: str
+) -> None:
+    """Copier deletes every file the new answers do not render, edited or not; the
+    after-update step puts an edited one back, marked as git marks a modify/delete
+    conflict, so neither the commit nor ``make check`` goes through until the user
+    chooses. Unedited files of the removed part are gone."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project", project_kind=kind)
+    edited = project / path
+    edit = "# the user's own line\n" if edited.suffix != ".html" else "<!-- the user's -->\n"
+    edited.write_text(edited.read_text() + edit)
+    git("commit", "--quiet", "--all", "--message", "An edit", cwd=project)
+
+    outcome = copier_update(project, *flip.split(","))
+
+    kept = edited.read_text()
+    assert edit in kept, "the user's edited file is gone"
+    assert CONFLICT_MARKER.search(kept), "the kept file is not marked"
+    assert f"UD {path}" in git("status", "--porcelain", cwd=project).splitlines()
+    assert path in outcome.stdout, outcome.report()
+    # Everything else is what a fresh render with the new answers has.
+    recorded = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    given = {key: value for key, value in recorded.items() if not key.startswith("_")}
+    fresh = render_at(template, tmp_path / "fresh", given, TEMPLATE_TAG)
+    assert set(tree(project)) - set(tree(fresh)) == {path}
+    # Neither make check nor git lets it pass unresolved.
+    leftover = make_conflicts(project)
+    assert not leftover.ok, "make conflicts passed with an unmerged file"
+    assert path in leftover.stdout, leftover.report()
+    commit = run(["git", "commit", "-m", "Update"], cwd=project, env=tool_env())
+    assert not commit.ok, "git committed an unmerged file"
+    assert "unmerged" in commit.stdout + commit.stderr, commit.report()
+    # Letting it go resolves it.
+    git("rm", "--quiet", path, cwd=project)
+    assert make_conflicts(project).ok, make_conflicts(project).report()
+
+
+def test_a_deleted_file_stays_deleted_across_an_answer_change_that_rewrites_it(
+    tmp_path: Path,
+) -> None:
+    """compose.yaml gains the db service with PostgreSQL; the user who deleted it does not
+    get it back. (No answer an update accepts moves a file: those that would, the framework
+    and the layout, are fixed at copy.)"""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    git("rm", "--quiet", "compose.yaml", "docs/decisions.md", cwd=project)
+    git("commit", "--quiet", "--message", "We deploy without compose", cwd=project)
+
+    copier_update(project, "database=postgresql")
+
+    assert not (project / "compose.yaml").exists(), "a deleted file came back"
+    assert not (project / "docs/decisions.md").exists(), "a deleted file came back"
+    assert "postgresql" in (project / ".env.example").read_text()
+    assert make_conflicts(project).ok
+
+
+def test_a_driver_flip_names_removed_dependencies_and_stale_env_urls(tmp_path: Path) -> None:
+    """``concurrency: sync`` drops aiosqlite and pytest-asyncio, which the user's own code and
+    tests may still use, and changes the driver the user's .env still names."""
+    template = make_template_repo(tmp_path / "template")
+    project = new_project(template, tmp_path / "project")
+    url = "sqlite+aiosqlite:///./data/app.db?password=hunter2"
+    (project / ".env").write_text(f"DATABASE_URL={url}\n")  # git-ignored
+
+    outcome = copier_update(project, "concurrency=sync")
+
+    lines = [line.strip() for line in outcome.stdout.splitlines()]
+    assert "aiosqlite" in lines, outcome.report()
+    assert "pytest-asyncio (dev)" in lines, outcome.report()
+    assert "DATABASE_URL: sqlite+aiosqlite -> sqlite" in lines, outcome.report()
+    assert "hunter2" not in outcome.stdout + outcome.stderr
+    assert "SECRET_KEY" not in lines, "a setting .env.example had before is named as new"
+    # Nothing was deleted, so nothing is unmerged.
+    assert "deleted by them" not in outcome.stdout
+    assert make_conflicts(project).ok
 
 
 def test_copying_onto_an_existing_repository_keeps_its_files(tmp_path: Path) -> None:
