@@ -52,9 +52,22 @@ def test_zizmor_finds_nothing() -> None:
 
 
 def test_top_level_permissions_are_read_only(workflow: dict[str, Any]) -> None:
+    """Only the release job may write, and only tags after every tier passed on main."""
     assert workflow["permissions"] == {"contents": "read"}
     for name, job in workflow["jobs"].items():
-        assert "permissions" not in job, f"{name} widens the permissions"
+        if name != "release":
+            assert "permissions" not in job, f"{name} widens the permissions"
+    release = workflow["jobs"]["release"]
+    assert release["permissions"] == {"contents": "write"}
+    assert "github.ref == 'refs/heads/main'" in release["if"]
+    assert set(release["needs"]) == set(workflow["jobs"]) - {"matrix", "release"}
+
+
+def test_the_release_job_tags_from_the_map(workflow: dict[str, Any]) -> None:
+    scripts = [step.get("run", "") for step in workflow["jobs"]["release"]["steps"]]
+    assert "python3 .ci/releases.py check" in scripts
+    tagging = next(script for script in scripts if "releases.py tag" in script)
+    assert "git push --tags" in tagging
 
 
 def test_actions_are_pinned_to_the_projects_shas() -> None:
@@ -88,7 +101,8 @@ def test_weekly_run_takes_the_newest_dependencies(workflow: dict[str, Any]) -> N
     assert [entry["cron"].split()[-1] for entry in triggers["schedule"]] == ["1"]  # weekly
     assert "schedule" in workflow["env"]["TEMPLATE_UPGRADE_DEPENDENCIES"]
     syncs = [step["run"] for _, step in _steps(workflow) if "uv sync" in step.get("run", "")]
-    assert len(syncs) == len(workflow["jobs"]) - 1  # every job but the matrix one
+    # Every job but the matrix and release ones, which run the standard library alone.
+    assert len(syncs) == len(workflow["jobs"]) - 2
     for script in syncs:
         assert "uv sync --upgrade" in script
         assert "uv sync --locked" in script

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import tomllib
 from pathlib import Path
@@ -628,48 +629,61 @@ def test_a_renamed_question_keeps_its_answer(tmp_path: Path) -> None:
     assert 'name = "Ada Lovelace"' in (project / "pyproject.toml").read_text()
 
 
-# The last published release. Projects generated from it must update to this tree with no
-# conflict, converge with a fresh render and pass their checks. The test tags the commit
-# itself in its own clone of the history (tags in the checkout are never relied on).
+# Published releases (releases.toml, which the release script also tags from). Projects
+# generated from the first and the last must update to this tree with no conflict, converge
+# with a fresh render and pass their checks. The tests tag the releases in their own clone of
+# the history with the release script (tags in the checkout are never relied on).
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
 RELEASES: dict[str, str] = tomllib.loads((REPO_ROOT / "releases.toml").read_text())
-PREVIOUS_RELEASE = ("v0.1.0", RELEASES["0.1.0"])
+FIRST_RELEASE, LAST_RELEASE = min(RELEASES, key=version_key), max(RELEASES, key=version_key)
 
 
 def template_with_history(destination: Path) -> Path:
-    """A clone of this repository's history, the release tagged, the working tree on top."""
-    tag, commit = PREVIOUS_RELEASE
+    """A clone of this repository's history, the working tree on top, tagged as a release
+    is: every version by the release script from releases.toml, the tree as v99.0.0."""
     git("clone", "--quiet", "--no-local", str(REPO_ROOT), str(destination), cwd=REPO_ROOT)
-    git("tag", "--force", tag, commit, cwd=destination)
     git("rm", "-r", "--quiet", ".", cwd=destination)
     shutil.copytree(REPO_ROOT, destination, ignore=COPY_IGNORE, dirs_exist_ok=True)
     git("add", "--all", cwd=destination)
     git("commit", "--quiet", "--no-verify", "--allow-empty", "--message", "HEAD", cwd=destination)
+    tagged = run([sys.executable, ".ci/releases.py", "tag"], cwd=destination)
+    assert tagged.ok, tagged.report()
+    assert {f"v{version}" for version in RELEASES} <= set(git("tag", cwd=destination).split())
     git("tag", "v99.0.0", cwd=destination)
     return destination
 
 
 @pytest.mark.parametrize(
-    "answers",
-    [{}, {"project_size": "large", "concurrency": "sync", "code_organization": "by_feature"}],
-    ids=["defaults", "large-sync-by_feature"],
+    ("version", "answers"),
+    [
+        (FIRST_RELEASE, {}),
+        (
+            LAST_RELEASE,
+            {"project_size": "large", "concurrency": "sync", "code_organization": "by_feature"},
+        ),
+    ],
+    ids=["first-defaults", "last-large-sync-by_feature"],
 )
-def test_a_project_of_the_previous_release_updates_cleanly(
-    tmp_path: Path, answers: dict[str, object]
+def test_a_project_of_a_previous_release_updates_cleanly(
+    tmp_path: Path, version: str, answers: dict[str, object]
 ) -> None:
     template = template_with_history(tmp_path / "template")
     project = render_at(
-        template,
-        tmp_path / "project",
-        {"project_name": PROJECT_NAME, **answers},
-        PREVIOUS_RELEASE[0],
+        template, tmp_path / "project", {"project_name": PROJECT_NAME, **answers}, f"v{version}"
     )
     git("init", "--quiet", "--initial-branch=main", cwd=project)
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", "Generated", cwd=project)
+    # The answers file records the release by its tag, a PEP 440 version, not a bare hash.
+    assert yaml.safe_load((project / ANSWERS_FILE).read_text())["_commit"] == f"v{version}"
     assert check_update(project)["update_available"] is True
 
     copier_update(project)
 
+    assert yaml.safe_load((project / ANSWERS_FILE).read_text())["_commit"] == "v99.0.0"
     assert leftovers(project) == []
     fresh = render_at(
         template, tmp_path / "fresh", {"project_name": PROJECT_NAME, **answers}, "v99.0.0"
@@ -680,8 +694,9 @@ def test_a_project_of_the_previous_release_updates_cleanly(
 
 # --------------------------------------------------------------- answers this release refuses
 
-# The release before the questionnaire's per-choice refusals (CHANGELOG 0.4.0).
-LAST_RELEASE = "0.3.0"
+# The release before the questionnaire's per-choice refusals (CHANGELOG 0.4.0): it recorded
+# answers this release refuses.
+BEFORE_REFUSALS = "0.3.0"
 
 
 def release_repo(destination: Path, version: str) -> Path:
@@ -745,9 +760,9 @@ def test_answers_the_previous_release_recorded_are_rewritten_not_dropped(
 ) -> None:
     """Copier drops a recorded answer the new questionnaire refuses and takes the default,
     deleting what it rendered; the release's migration rewrites it first."""
-    template = release_repo(tmp_path / "template", LAST_RELEASE)
+    template = release_repo(tmp_path / "template", BEFORE_REFUSALS)
     answers = {"project_name": PROJECT_NAME, **recorded}
-    project = render_at(template, tmp_path / "project", answers, f"v{LAST_RELEASE}")
+    project = render_at(template, tmp_path / "project", answers, f"v{BEFORE_REFUSALS}")
     git("init", "--quiet", "--initial-branch=main", cwd=project)
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", "Generated", cwd=project)
@@ -780,22 +795,28 @@ def copier_update_outcome(project: Path, *data: str) -> Outcome:
 
 
 @pytest.mark.parametrize(
-    ("kind", "flip"),
+    ("given", "flip"),
     [
-        ("api", "framework=django"),
-        ("api", "framework=flask"),
-        ("fullstack", "framework=fastapi"),
-        ("api", "project_size=large"),
-        ("api", "project_size=small"),
-        ("simple", "project_size=medium"),
-        ("api", "code_organization=by_feature"),
+        ("project_kind=api", "framework=django"),
+        ("project_kind=api", "framework=flask"),
+        ("project_kind=fullstack", "framework=fastapi"),
+        # Every pair of project_size values, and of code_organization values.
+        ("project_size=medium", "project_size=large"),
+        ("project_size=medium", "project_size=small"),
+        ("project_size=small", "project_size=medium"),
+        ("project_size=small", "project_size=large"),
+        ("project_size=large", "project_size=small"),
+        ("project_size=large", "project_size=medium"),
+        ("code_organization=by_layer", "code_organization=by_feature"),
+        ("code_organization=by_feature", "code_organization=by_layer"),
     ],
 )
-def test_a_rewrite_level_answer_is_refused_on_update(tmp_path: Path, kind: str, flip: str) -> None:
+def test_a_rewrite_level_answer_is_refused_on_update(tmp_path: Path, given: str, flip: str) -> None:
     """A new framework would delete the user's code, a new layout move it: refused, with
     the reason, and the project untouched; the same answer stays free on copier copy."""
     template = make_template_repo(tmp_path / "template")
-    project = new_project(template, tmp_path / "project", project_kind=kind)
+    answers = dict(pair.split("=", 1) for pair in given.split(","))
+    project = new_project(template, tmp_path / "project", **answers)
     edited = project / "pyproject.toml"
     edited.write_text(edited.read_text() + "\n# the user's own line\n")
     git("commit", "--quiet", "--all", "--message", "An edit", cwd=project)
