@@ -227,7 +227,17 @@ def report(
 
 def main(answers_file: str, template: str) -> int:
     project = Path.cwd()
-    kept = keep_edited_files(project, template, answers_file)
+    try:
+        kept = keep_edited_files(project, template, answers_file)
+    except Exception as error:
+        # The update itself is done; say what could not be checked instead of failing it.
+        print(
+            f"Could not compare the files this update deleted with the previous release "
+            f"({type(error).__name__}: {error}). Before you commit, check each deleted (D) "
+            "file in git status for edits of yours: git show HEAD:<file>.",
+            file=sys.stderr,
+        )
+        kept = []
     pyproject = project / "pyproject.toml"
     removed: dict[str, str] = {}
     if pyproject.is_file() and "pyproject.toml" in tracked(project):
