@@ -240,6 +240,12 @@ class Project:
         return self.runtime.database_url.split("://", 1)[0]
 
     @property
+    def database_driver(self) -> str:
+        """SQLAlchemy's dialect+driver for DATABASE_URL, spelled out (a bare sqlite is pysqlite)."""
+        scheme = self.database_scheme
+        return f"{scheme}+pysqlite" if scheme == "sqlite" else scheme
+
+    @property
     def postgres_image(self) -> str:
         return self.tools["postgres-image"]
 

@@ -220,6 +220,24 @@ def test_code_fragments_match_the_concurrency(concurrency: str) -> None:
         compile(fragment, "<fragment>", "exec")
 
 
+@pytest.mark.parametrize(
+    ("concurrency", "database", "driver"),
+    [
+        ("async", "sqlite", "sqlite+aiosqlite"),
+        ("sync", "sqlite", "sqlite+pysqlite"),
+        ("async", "postgresql", "postgresql+asyncpg"),
+        ("sync", "postgresql", "postgresql+psycopg"),
+    ],
+)
+def test_the_settings_name_the_installed_driver(
+    concurrency: str, database: str, driver: str
+) -> None:
+    """The driver a stale DATABASE_URL is refused against: a bare sqlite is pysqlite."""
+    facts = project.for_answers(answers(concurrency=concurrency, database=database))
+    assert facts.database_driver == driver
+    assert facts.database_url.startswith(f"{driver.removesuffix('+pysqlite')}://")
+
+
 def test_imports_resolve_parts_and_drop_absent_ones() -> None:
     facts = project.for_answers(answers(database="none"))
     rendered = facts.imports(
