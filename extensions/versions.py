@@ -78,6 +78,8 @@ TOOLS: dict[str, str] = {
     "uv": "0.13.9",
     "ruff-pre-commit": "v0.17.6",
     "pre-commit-hooks": "v6.0.0",
+    # The dependency audit (make audit), run through uvx.
+    "pip-audit": "pip-audit>=2.10,<3",
 }
 
 

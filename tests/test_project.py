@@ -483,6 +483,31 @@ def job_round_trip(base: str) -> list[str]:
 # ----------------------------------------------------------------- the test
 
 
+def audit_collects_every_locked_package(project_dir: Path, env: Mapping[str, str]) -> list[str]:
+    """`make audit`'s own recipe with pip-audit's dry run (no advisory service is reachable
+    here): the export of the lock and its hashes are read, every locked package collected."""
+    recipe = run(["make", "--dry-run", "--no-print-directory", "audit"], cwd=project_dir, env=env)
+    script = recipe.stdout.replace("pip-audit --strict", "pip-audit --dry-run --strict")
+    if not recipe.ok or script == recipe.stdout:
+        return [f"make audit has no pip-audit --strict step:\n{recipe.report()}"]
+    exported = run(
+        ["uv", "export", "--frozen", "--format", "requirements-txt", "--no-emit-project"],
+        cwd=project_dir,
+        env=env,
+    )
+    # Every locked package is collected, except those whose environment marker excludes
+    # this platform (e.g. colorama on Windows).
+    packages = re.findall(r"^[A-Za-z0-9][^\s;]*( ;)?", exported.stdout, re.MULTILINE)
+    unconditional = packages.count("")
+    audited = run(["bash", "-o", "pipefail", "-c", script], cwd=project_dir, env=env, timeout=300)
+    counted = re.search(r"would have audited (\d+) packages", audited.stdout + audited.stderr)
+    if not (exported.ok and audited.ok and counted):
+        return [f"make audit's recipe failed:\n{exported.report()}\n{audited.report()}"]
+    if not unconditional <= int(counted[1]) <= len(packages):
+        return [f"make audit collected {counted[1]} of {len(packages)} locked packages"]
+    return []
+
+
 @pytest.mark.parametrize("answers", ROWS, ids=combinations.row_id)
 def test_generated_project(
     template_repo: Path, tmp_path: Path, request: pytest.FixtureRequest, answers: dict[str, Any]
@@ -535,6 +560,8 @@ def test_generated_project(
         ):
             if expected not in checked.stdout:
                 failures.append(f"`make check` output lacks {expected!r}:\n{checked.report()}")
+
+    failures += audit_collects_every_locked_package(project_dir, make_env)
 
     server_env = clean_env(
         {
