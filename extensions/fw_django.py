@@ -5,8 +5,8 @@ Sync projects are served over WSGI by gunicorn; async ones over ASGI by uvicorn.
 Where things go (GUIDE section 2, in Django's idiom). Every size has
 ``manage.py`` at the root, a ``config`` package (settings split into
 ``base``/``dev``/``prod``/``test``, the URL configuration and the WSGI or ASGI
-entry point) and a ``core`` package (errors, logging, the outbound HTTP client
-and the DRF glue):
+entry point) and a ``core`` package (errors, logging, the security middleware,
+the outbound HTTP client and the DRF glue):
 
 * **small**: ``config/``, ``core/`` and one Django app per feature at the root
   (``health/``, ``items/``, ``compute/``).
@@ -63,11 +63,14 @@ PAGE_TEMPLATES = {
     "template_item_list": "items/item_list.html",
     "template_item_detail": "items/item_detail.html",
 }
+# The pages' stylesheet, relative to the same app's static/: a file of the site's own,
+# so the pages' Content-Security-Policy needs no inline styles.
+PAGE_STYLES = "site.css"
 
 DOCSTRINGS = {
     "config": "Project configuration: settings, URLs and the server entry point.",
     "settings": "Settings: base holds what every environment shares; dev, test and prod adjust it.",
-    "core": "Cross-cutting infrastructure: errors, logging and outbound HTTP.",
+    "core": "Cross-cutting infrastructure: errors, logging, security and outbound HTTP.",
     "api": "HTTP endpoints: parse the request, call a service or selector, shape the response.",
     "services": "Business logic that writes: services validate, then change the database.",
     "selectors": "Reads: every query that fetches data for a view or a service.",
@@ -123,6 +126,14 @@ def has_rest(answers: Mapping[str, Any]) -> bool:
     return answers["database"] != "none" or has_jobs(answers)
 
 
+def has_api_views(answers: Mapping[str, Any]) -> bool:
+    """DRF views parse request bodies: the items API, and the jobs API but ARQ's.
+
+    ARQ's client is asyncio-native, so its jobs API is plain async Django views.
+    """
+    return answers["database"] != "none" or (has_jobs(answers) and answers["task_queue"] != "arq")
+
+
 def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
     """Compute the placement of every part for one set of answers."""
     size = answers["project_size"]
@@ -150,7 +161,10 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "errors": f"{core}errors.py",
         "logging": f"{core}logging.py",
         "http": f"{core}http.py",
+        "security": f"{core}security.py",
         "rest": f"{core}rest.py" if has_rest(answers) else "",
+        # Apart from rest.py: DRF imports the parser classes while rest.py imports DRF.
+        "parsers": f"{core}parsers.py" if has_api_views(answers) else "",
         # By layer, the package itself is the one Django app.
         "app_config": f"{root}apps.py" if by_layer else "",
         "app_urls": f"{root}urls.py" if by_layer else "",
@@ -175,8 +189,10 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
             home = root if by_layer else app
             paths["items_admin"] = f"{home}admin.py"
             paths["items_migration"] = f"{home}migrations/0001_initial.py"
+            pages = "views" in feature.layers
             for key, name in PAGE_TEMPLATES.items():
-                paths[key] = f"{home}templates/{name}" if "views" in feature.layers else ""
+                paths[key] = f"{home}templates/{name}" if pages else ""
+            paths["page_styles"] = f"{home}static/{PAGE_STYLES}" if pages else ""
             # ``migrate`` that first checks the PostgreSQL database exists (SQLite creates
             # its file): the app that owns the migrations overrides Django's command.
             postgresql = answers["database"] == "postgresql"
@@ -186,7 +202,13 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
     for name in ("health", "items", "compute", "jobs"):
         for layer in (*LAYERS, "apps", "urls"):
             paths.setdefault(f"{name}_{layer}", "")
-    for key in ("items_admin", "items_migration", "migrate_command", *PAGE_TEMPLATES):
+    for key in (
+        "items_admin",
+        "items_migration",
+        "migrate_command",
+        "page_styles",
+        *PAGE_TEMPLATES,
+    ):
         paths.setdefault(key, "")
     # DRF serializers replace the Pydantic schemas the other frameworks use.
     paths["jobs_schemas"] = ""
@@ -248,6 +270,10 @@ def _test_paths(
     tests["test_settings"] = f"{unit}test_settings.py"
     tests["test_logging"] = f"{unit}test_logging.py"
     tests["test_errors"] = f"{integration}test_errors.py"
+    # Headers every response carries, the trusted hosts and the request body limit.
+    tests["test_security"] = f"{integration}test_security.py"
+    # Malformed, out-of-range and oversized input to the items API: always a 4xx problem.
+    tests["test_bad_input"] = f"{integration}test_bad_input.py" if "items" in names else ""
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
     jobs = "jobs" in names
     tests["test_jobs_api"] = f"{integration}test_jobs_api.py" if jobs else ""
@@ -403,6 +429,9 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             and answers["code_organization"] == "by_layer",
             "secret_key_min_length": SECRET_KEY_MIN_LENGTH,
             "has_rest": has_rest(answers),
+            # DRF's browsable API: HTML pages of the items API, a development aid
+            # (production serves it only with DOCS_ENABLED).
+            "has_browsable_api": has_db,
             # The label of the app that owns the Item model (its migrations).
             "items_app_label": layout.package.rsplit(".", 1)[-1]
             if answers["project_size"] != "small" and answers["code_organization"] == "by_layer"
