@@ -114,20 +114,42 @@ def env_vars(
             ),
         ),
     ]
-    if framework == "django":
+    found.append(
+        EnvVar(
+            "ALLOWED_HOSTS",
+            "none in production",
+            "comma-separated host names served besides localhost; required in production",
+            "orders.example.com",
+            True,
+            (
+                "Comma-separated host names the service answers to, besides localhost and",
+                "127.0.0.1 (the container's healthchecks). Another Host gets a 400.",
+                "Required in production.",
+            ),
+        )
+    )
+    if framework == "fastapi" or (framework == "django" and answers["database"] != "none"):
+        docs = "the interactive API docs" if framework == "fastapi" else "DRF's browsable API"
         found.append(
             EnvVar(
-                "ALLOWED_HOSTS",
-                "none (localhost always)",
-                "comma-separated host names this site serves, besides localhost",
-                "orders.example.com",
+                "DOCS_ENABLED",
+                "`false` in production, else `true`",
+                f"serve {docs}",
+                "true",
                 True,
-                (
-                    "Comma-separated host names the site answers to, besides localhost",
-                    "(which the container's healthchecks use).",
-                ),
+                (f"Serve {docs} (default: on, except in production).",),
             )
         )
+    found.append(
+        EnvVar(
+            "MAX_REQUEST_BODY_BYTES",
+            "`1048576`",
+            "larger request bodies are refused with 413",
+            "2097152",
+            True,
+            ("Request bodies larger than this are refused with 413 (default 1048576).",),
+        )
+    )
     if database_url:
         url_kind = "Database URL" if framework == "django" else "SQLAlchemy URL"
         where = (
@@ -172,6 +194,7 @@ def env_vars(
                 ("... and how many more a burst may open (default 10).",),
             ),
         ]
+    found += _database_timeouts(answers) if database_url else []
     if answers["database"] == "postgresql":
         server = database_url.split("://", 1)[0] + "://postgres:postgres@localhost:5432/postgres"
         found.append(
@@ -253,11 +276,11 @@ def env_vars(
             ),
             EnvVar(
                 "SECURE_HSTS_SECONDS",
-                "`3600`",
-                "HSTS max-age in production; raise it once HTTPS works everywhere",
-                "31536000",
+                "`31536000`",
+                "HSTS max-age in production; lower it while HTTPS is being set up",
+                "3600",
                 True,
-                ("HSTS max-age in production (default 3600).",),
+                ("HSTS max-age in production (default 31536000, a year).",),
             ),
             EnvVar(
                 "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -288,6 +311,52 @@ def env_vars(
             )
         )
     return tuple(found)
+
+
+def _database_timeouts(answers: Mapping[str, Any]) -> list[EnvVar]:
+    """The waits a request spends on the database: past any of them it is answered 503."""
+    postgresql = answers["database"] == "postgresql"
+    pooled = postgresql or answers["framework"] != "django"  # Django pools PostgreSQL only
+    found = []
+    if postgresql:
+        found.append(
+            EnvVar(
+                "DATABASE_CONNECT_TIMEOUT_SECONDS",
+                "`5`",
+                "seconds to wait for a new database connection",
+                "10",
+                True,
+                ("Seconds to wait for a new database connection (default 5).",),
+            )
+        )
+    found.append(
+        EnvVar(
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+            "`15`",
+            "seconds one statement may run"
+            if postgresql
+            else "seconds a statement waits for another connection's lock",
+            "30",
+            True,
+            (
+                "Seconds one statement may run before it is cancelled (default 15)."
+                if postgresql
+                else "Seconds a statement waits for another connection's lock (default 15).",
+            ),
+        )
+    )
+    if pooled:
+        found.append(
+            EnvVar(
+                "DATABASE_POOL_TIMEOUT_SECONDS",
+                "`5`",
+                "seconds a request waits for a pooled connection",
+                "10",
+                True,
+                ("Seconds a request waits for a free pooled connection (default 5).",),
+            )
+        )
+    return found
 
 
 def layers(answers: Mapping[str, Any]) -> str:
@@ -326,6 +395,7 @@ def parts(answers: Mapping[str, Any], path: Mapping[str, str]) -> tuple[tuple[st
         ("Errors (RFC 9457 problem details)", path.get("errors", "")),
         ("Logging and request ids", path.get("logging", "")),
         ("Request parsing and JSON responses (Pydantic)", path.get("validation", "")),
+        ("Trusted hosts, request body limits, security headers", path.get("security", "")),
     ]
     routes = "views" if framework == "django" else "routes"
     for feature in ("health", "items", "compute", "notifications", "jobs"):

@@ -42,6 +42,7 @@ from kombu import Connection
 from psycopg import sql
 
 from extensions import combinations
+from tests import bad_input
 from tests.support import (
     PROJECT_NAME,
     Outcome,
@@ -568,6 +569,8 @@ def test_generated_project(
             "PATH": f"{project_dir / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
             "ENVIRONMENT": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
+            # Production refuses to start without it; loopback (the probes here) is always served.
+            "ALLOWED_HOSTS": "service.test",
         }
     )
     database = ""
@@ -632,6 +635,15 @@ def test_generated_project(
                     failures.append(f"GET {probe}: status {status}: {body[:2000]!r}")
             if facts.has_db:
                 failures += crud_round_trip(base)
+            if facts.has_db or facts.jobs:
+                sent, refused_badly = bad_input.attack(
+                    port, items=facts.has_db, jobs=bool(facts.jobs)
+                )
+                failures += refused_badly
+                status, _, body = http("GET", f"{base}/health/live")
+                if status != 200:
+                    failures.append(f"after {sent} bad requests, /health/live: {status} {body!r}")
+                print(f"[{time.monotonic() - started:6.1f}s] {sent} bad requests refused")
             if database:
                 failures += readiness_follows_the_database(base, database)
             if facts.jobs:
