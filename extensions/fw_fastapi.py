@@ -1,9 +1,7 @@
 """FastAPI: routers, lifespan and dependencies, served by uvicorn.
 
-The layout is the shared one (:func:`layout.build`) with the parts FastAPI
-adds: ``security``, the ASGI middleware that guards every request (trusted
-Host, request body size and type) and every response (security headers), and
-the tests of the service under bad input and outages.
+The layout is the shared one (:func:`layout.build`) with one more test: the
+items API while its database is down.
 """
 
 from __future__ import annotations
@@ -15,39 +13,18 @@ from typing import Any
 from . import layout as layout_mod
 from .runtime import Runtime, sqlalchemy_image_paths, sqlalchemy_url
 
-# Where the security module goes, by project size (beside errors.py).
-SECURITY_PATHS = {
-    "small": "security.py",
-    "medium": "security.py",
-    "large": "core/security.py",
-}
-
 
 def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
-    """The shared layout, with the ``security`` module (named in ``core``'s docstring) and tests."""
+    """The shared layout, with the database-outage test of the items API."""
     base = layout_mod.build(answers)
-    root = f"{base.root}/" if base.root else ""
     integration = "tests/integration/" if answers["project_size"] == "large" else "tests/"
-    has_items = bool(base.path["items_routes"])
-    tests = {
-        "test_security": f"{integration}test_security.py",
-        # The items API under malformed and out-of-range input, and while its database is down.
-        "test_bad_input": f"{integration}test_bad_input.py" if has_items else "",
-        "test_database_outage": f"{integration}test_database_outage.py" if has_items else "",
-    }
-    paths = {**base.path, "security": f"{root}{SECURITY_PATHS[answers['project_size']]}", **tests}
-    database = "database and " if answers["database"] != "none" else ""
-    doc = f"Cross-cutting infrastructure: configuration, logging, errors, security, {database}HTTP."
-    packages = tuple(
-        {**package, "doc": doc} if package["path"].endswith("/core/__init__.py") else package
-        for package in base.packages
-    )
+    outage = f"{integration}test_database_outage.py" if base.path["items_routes"] else ""
+    paths = {**base.path, "test_database_outage": outage}
     return dataclasses.replace(
         base,
         path=paths,
         module={part: layout_mod._module_of(path) for part, path in paths.items() if path},
-        test_path={**base.test_path, **tests},
-        packages=packages,
+        test_path={**base.test_path, "test_database_outage": outage},
     )
 
 

@@ -1,13 +1,10 @@
 """Flask: an app factory and blueprints, served by gunicorn's threaded workers.
 
-The layout is the shared one (:func:`layout.build`) with these differences:
+The layout is the shared one (:func:`layout.build`) with two differences:
 
-* parts Flask needs and FastAPI does not: ``validation``, the Pydantic
+* one part Flask needs and FastAPI does not: ``validation``, the Pydantic
   boundary that parses request bodies and query strings and shapes JSON
-  responses (FastAPI does this itself from the route signatures), and
-  ``security``, the trusted hosts and the security headers (FastAPI has
-  middleware for them);
-* their tests, and a bad-input test of the items API (with a database);
+  responses (FastAPI does this itself from the route signatures);
 * a feature's blueprint lives in ``routes.py`` at every size (FastAPI's large
   by-feature layout calls the module ``router.py``, after its ``APIRouter``).
 """
@@ -26,16 +23,11 @@ from .runtime import (
     sqlalchemy_url,
 )
 
-# Where the validation and security modules go, by project size (beside errors.py).
+# Where the validation module goes, by project size (beside errors.py).
 VALIDATION_PATHS = {
     "small": "validation.py",
     "medium": "validation.py",
     "large": "core/validation.py",
-}
-SECURITY_PATHS = {
-    "small": "security.py",
-    "medium": "security.py",
-    "large": "core/security.py",
 }
 # Worker processes; gunicorn reads WEB_CONCURRENCY, so operators can change it.
 WEB_CONCURRENCY = 2
@@ -47,20 +39,12 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
     root = f"{base.root}/" if base.root else ""
     size = answers["project_size"]
     unit = "tests/unit/" if size == "large" else "tests/"
-    integration = "tests/integration/" if size == "large" else "tests/"
     paths = {
         part: f"{path.removesuffix('router.py')}routes.py" if path.endswith("/router.py") else path
         for part, path in base.path.items()
     }
     paths["validation"] = f"{root}{VALIDATION_PATHS[size]}"
-    paths["security"] = f"{root}{SECURITY_PATHS[size]}"
-    tests = {
-        "test_validation": f"{unit}test_validation.py",
-        "test_security": f"{integration}test_security.py",
-        # Hostile and malformed requests to the items API: each one a 4xx problem.
-        "test_bad_input": f"{integration}test_bad_input.py" if paths["items_routes"] else "",
-    }
-    paths.update(tests)
+    paths["test_validation"] = f"{unit}test_validation.py"
     packages = tuple(
         {**package, "doc": "Integration tests: the HTTP API through Flask's test client."}
         if package["path"] == "tests/integration/__init__.py"
@@ -71,7 +55,7 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         base,
         path=paths,
         module={part: layout_mod._module_of(path) for part, path in paths.items() if path},
-        test_path={**base.test_path, **tests},
+        test_path={**base.test_path, "test_validation": paths["test_validation"]},
         packages=packages,
     )
 

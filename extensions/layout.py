@@ -58,6 +58,7 @@ CORE_PACKAGE = {
     "errors": "errors",
     "database": "database",
     "http": "http_client",
+    "security": "security",
 }
 CORE_LARGE = {
     "main": "main",
@@ -66,6 +67,7 @@ CORE_LARGE = {
     "errors": "core/errors",
     "database": "core/database",
     "http": "core/http",
+    "security": "core/security",
 }
 CORE_FLAT = {
     "main": "main",
@@ -74,10 +76,10 @@ CORE_FLAT = {
     "errors": "errors",
     "database": "database",
     "http": "http_client",
+    "security": "security",
 }
 
 DOCSTRINGS = {
-    "core": "Cross-cutting infrastructure: configuration, logging, errors, database and HTTP.",
     "routes": "HTTP routes: parse the request, call a service, shape the response.",
     "api": "HTTP routes: parse the request, call a service, shape the response.",
     "services": "Business logic. Services call repositories, never the HTTP layer.",
@@ -243,6 +245,9 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     tests["tests_jobs"] = "tests/jobs.py" if jobs else ""
     tests["test_settings"] = f"{unit}test_settings.py"
     tests["test_errors"] = f"{integration}test_errors.py"
+    # Trusted hosts, body limits and headers; the items API under malformed input.
+    tests["test_security"] = f"{integration}test_security.py"
+    tests["test_bad_input"] = f"{integration}test_bad_input.py" if "items" in names else ""
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
     # Database fixtures (a pytest plugin the conftest loads), one module per database kind.
     tests["tests_database"] = "tests/database.py" if "items" in names else ""
@@ -264,6 +269,10 @@ def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]
         leaf = folder.rsplit("/", 1)[-1]
         if folder == root.rstrip("/"):
             doc = "The application package."
+        elif leaf == "core":
+            kept = ["configuration", "logging", "errors", "security"]
+            kept += ["database"] if paths.get("database") else []
+            doc = f"Cross-cutting infrastructure: {', '.join(kept)} and HTTP."
         else:
             doc = DOCSTRINGS.get(leaf, f"The {leaf} package.")
         result.append({"path": f"{folder}/__init__.py", "doc": doc})
