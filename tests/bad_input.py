@@ -16,11 +16,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 ITEMS = "/api/v1/items"
-# Past the INTEGER id column, past a 64-bit integer, not a number at all.
-BAD_IDS = ("0", "-1", "2147483648", "9223372036854775808", "1" + "0" * 30, "abc", "1.5", "1e3")
+# Past the INTEGER id column, past a 64-bit integer, not a number at all, and numbers
+# a lenient parser accepts (a sign, hex, padding, an Arabic-Indic digit, percent-escapes).
+BAD_IDS = (
+    "0",
+    "-1",
+    "2147483648",
+    "9223372036854775808",
+    "1" + "0" * 30,
+    "abc",
+    "1.5",
+    "1e3",
+    "+1",
+    "0x10",
+    "%201",
+    "%D9%A1",
+    "1%00",
+    "..%2F..%2Fetc%2Fpasswd",
+)
 BAD_TEXT = {
     "NUL": "a\x00b",
     "lone surrogate": "\ud800",
+    "lone low surrogate": "\udfff",
     "too long": "x" * 100_000,
     "empty": "",
     "whitespace only": "   ",
@@ -70,7 +87,7 @@ def cases() -> Iterator[Case]:
         yield Case(f"PATCH id {bad}", "PATCH", f"{ITEMS}/{bad}", _json({"name": "x"}))
         # A bad id with a bad body: either refusal is right.
         yield Case(f"PATCH id {bad} with NUL", "PATCH", f"{ITEMS}/{bad}", _json({"name": "\x00"}))
-    for value in ("0", "-5", "101", "x", "1e2", "1.5", "", "99999999999999999999"):
+    for value in ("0", "-5", "101", "x", "1e2", "1.5", "", "99999999999999999999", "1%00"):
         yield Case(f"list limit={value}", "GET", f"{ITEMS}?limit={value}")
     for value in ("-1", "x", "1.5", "2147483648", "9223372036854775808", "1" + "0" * 30):
         yield Case(f"list offset={value}", "GET", f"{ITEMS}?offset={value}")
@@ -105,6 +122,8 @@ def cases() -> Iterator[Case]:
     yield Case("POST a list of items", "POST", ITEMS, _json([{"name": "x"}]))
     yield Case("PUT the collection", "PUT", ITEMS, _json({"name": "x"}), status=405)
     yield Case("DELETE the collection", "DELETE", ITEMS, status=405)
+    yield Case("PUT an item", "PUT", f"{ITEMS}/1", _json({"name": "x"}), status=405)
+    yield Case("POST to an item", "POST", f"{ITEMS}/1", _json({"name": "x"}), status=405)
     yield Case("unknown route", "GET", "/api/v1/no-such-thing", status=404)
     yield Case("unknown version", "GET", "/api/v9/items", status=404)
     yield Case("foreign Host", "GET", ITEMS, headers={"Host": "evil.example.com"}, status=400)
