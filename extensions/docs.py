@@ -526,10 +526,10 @@ def _queue_env_vars(answers: Mapping[str, Any]) -> list[EnvVar]:
         EnvVar(
             "JOBS_STALE_AFTER_SECONDS",
             "`3600`",
-            "queued jobs no worker started by then are marked failed",
+            "unfinished jobs nothing has moved for this long are marked failed",
             "7200",
             True,
-            ("The periodic job fails queued jobs no worker started within this (default 3600).",),
+            ("The periodic job fails unfinished jobs unchanged for this long (default 3600).",),
         ),
         EnvVar(
             "TEST_REDIS_URL",

@@ -376,13 +376,18 @@ def format_call(callee: str, args: list[str], indent: int, prefix: str = "") -> 
     return f"{prefix}{callee}(\n{body}{' ' * indent})"
 
 
-def _isort_name_key(name: str) -> tuple[int, str]:
-    """ruff's order-by-type: CONSTANTS, then Classes, then functions and variables."""
+def _isort_name_key(name: str) -> tuple[int, str, str]:
+    """ruff's order-by-type: CONSTANTS, then Classes, then functions and variables.
+
+    Within each, ruff compares names case-insensitively (DELIVER_WEBHOOK sorts before
+    DELIVERY_TIMEOUT, as ``_`` does before ``y``).
+    """
+    kind = 2
     if name.isupper() and len(name) > 1:
-        return (0, name)
-    if name[:1].isupper():
-        return (1, name)
-    return (2, name)
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    return (kind, name.lower(), name)
 
 
 def _format_from_import(module: str, names: list[str]) -> str:

@@ -2,17 +2,18 @@
 
 Every queue ships the same example: a webhook delivery job submitted through
 ``POST /api/v1/jobs``, its status kept in Redis, retried with exponential
-backoff on transient errors, plus a periodic job that expires jobs nobody
-picked up. What differs per library is computed here once: the dependencies,
-the worker and scheduler commands (compose, the Makefile and the tests run the
-same argv) and their healthchecks.
+backoff on transient errors and redelivered when its worker dies, plus a periodic
+job that fails the jobs nothing has moved for too long. What differs per library
+is computed here once: the dependencies, the worker and scheduler commands
+(compose, the Makefile and the tests run the same argv), their healthchecks and
+when a dead worker's job runs again.
 
 Redis holds the job records with every broker; ``broker: rabbitmq`` moves only
 the messages to RabbitMQ (Celery and Dramatiq).
 
 One setting, ``JOBS_QUEUE``, namespaces everything a project's jobs leave on
 the brokers: the queue's name, the prefix of the job records, idempotency keys
-and the queued index, ARQ's cron ids, Dramatiq's Redis namespace, and Celery's
+and the unfinished index, ARQ's cron ids, Dramatiq's Redis namespace, and Celery's
 Redis keys and control exchange. It defaults to the project's slug, so projects
 sharing a Redis (or a RabbitMQ) never see each other's jobs.
 """
@@ -37,6 +38,34 @@ SCHEDULERS = {
     "arq": "ARQ's cron runs it inside the worker; no scheduler process is needed.",
     "rq": "RQ's cron scheduler enqueues it from a separate `scheduler` process.",
     "dramatiq": "APScheduler sends the actor from a separate `scheduler` process.",
+}
+
+# When a job whose worker died mid-delivery runs again, a sentence of the README per
+# (library, broker). The worker modules hold the settings these sentences describe.
+_ON_CONNECTION_CLOSE = (
+    "at once: RabbitMQ hands back every message the dead worker's connection had not "
+    "acknowledged, and the worker acknowledges one only after its delivery ran."
+)
+REDELIVERY = {
+    ("celery", "rabbitmq"): _ON_CONNECTION_CLOSE,
+    ("dramatiq", "rabbitmq"): _ON_CONNECTION_CLOSE,
+    ("celery", "redis"): (
+        "once Redis's visibility timeout has passed (the longest retry wait plus 20 s: 36 s "
+        "with the defaults; a shorter one would deliver a waiting retry twice), looked for "
+        "every 10 s."
+    ),
+    ("dramatiq", "redis"): (
+        "within about a minute: a worker whose heartbeats stop for 60 s is dead, and the next "
+        "maintenance pass hands its messages to the other workers."
+    ),
+    ("rq", "redis"): (
+        "within about 100 s: RQ's record of a running job lapses 70 s after the worker's last "
+        "heartbeat, and a maintenance pass every 30 s retries it."
+    ),
+    ("arq", "redis"): (
+        "within 30 s: ARQ marks a running job for its 20 s timeout plus 10 s, then another "
+        "worker runs it again."
+    ),
 }
 
 # Celery beat's in-memory scheduler: no schedule file to place, share or corrupt. The
@@ -76,6 +105,10 @@ class Jobs:
     @property
     def scheduled_by(self) -> str:
         return SCHEDULERS[self.library]
+
+    @property
+    def redelivery(self) -> str:
+        return REDELIVERY[self.library, self.broker]
 
     @property
     def broker_setting(self) -> str:

@@ -255,6 +255,12 @@ def test_imports_resolve_parts_and_drop_absent_ones() -> None:
     assert facts.imports(("items_service", "ItemService")) == ""
 
 
+def test_imported_names_sort_case_insensitively_like_ruff() -> None:
+    facts = project.for_answers(answers(database="none"))
+    rendered = facts.imports(("errors", "DELIVERY_TIMEOUT", "DELIVER_WEBHOOK", "Zeta", "alpha"))
+    assert rendered == "from app.errors import DELIVER_WEBHOOK, DELIVERY_TIMEOUT, Zeta, alpha"
+
+
 def test_long_imports_wrap_like_ruff_format() -> None:
     facts = project.for_answers(answers(project_size="large", package_name="a" * 40))
     names = [f"name_number_{i}" for i in range(6)]

@@ -38,6 +38,9 @@ def test_the_libraries_are_the_durable_queues() -> None:
     assert set(queues.QUEUES) > decisions.BROKER_CHOICE_QUEUES
     assert set(queues.QUEUES) < set(decisions.CHOICES["task_queue"])
     assert set(queues.SCHEDULERS) == set(queues.QUEUES)
+    assert set(queues.REDELIVERY) == {(library, "redis") for library in queues.QUEUES} | {
+        (library, "rabbitmq") for library in decisions.BROKER_CHOICE_QUEUES
+    }
     assert set(queues.DISPLAY_NAMES) == set(queues.QUEUES)
 
 
