@@ -187,11 +187,12 @@ def build(answers: Mapping[str, Any], modules: Mapping[str, str]) -> Jobs | None
         )
         check: tuple[str, ...] = ("celery", "--app", worker, "inspect", "ping", "--timeout", "10")
     elif library == "arq":
-        # ARQ's command line installs log handlers of its own unless given a config:
-        # LOG_CONFIG keeps the project's structured logging.
-        logs = ("--custom-log-dict", f"{worker}.LOG_CONFIG")
-        run = ("arq", *logs, f"{worker}.WorkerSettings")
+        # The module runs ARQ's worker and starts it again after a Redis outage (the `arq`
+        # command would exit). The healthcheck is ARQ's own; its command line installs
+        # log handlers of its own unless given a config: LOG_CONFIG keeps the project's.
+        run = ("python", "-m", worker)
         schedule = ()
+        logs = ("--custom-log-dict", f"{worker}.LOG_CONFIG")
         check = ("arq", "--check", *logs, f"{worker}.WorkerSettings")
     elif library == "rq":
         run = ("python", "-m", worker)

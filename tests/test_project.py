@@ -8,12 +8,16 @@ command of the ``Dockerfile``. The server is then asked over real HTTP for its
 health probes and, with a database, for a create-read-update-delete round trip.
 With a task queue, compose's worker (and scheduler) commands run beside it
 against the real Redis and RabbitMQ: a job submitted over HTTP is retried after
-a 503 and delivered to a real HTTP receiver, and the containers' healthcheck
-commands pass.
+a 503 and delivered to a real HTTP receiver; then the worker is killed with
+SIGKILL while it delivers a backlog, restarted, and every job still succeeds; then
+Redis (and RabbitMQ) are cut for 15 s through proxies the test owns while a backlog
+waits (submissions and readiness answer 503), and every job still succeeds with
+no process restarted; and the containers' healthcheck commands pass.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -28,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,7 +46,7 @@ from kombu import Connection
 from psycopg import sql
 
 from extensions import combinations
-from tests import bad_input
+from tests import bad_input, faults
 from tests.support import (
     PROJECT_NAME,
     Outcome,
@@ -72,6 +76,9 @@ POSTGRES_URL = os.environ.get(
 REDIS_URL = os.environ.get("TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/0")
 RABBITMQ_URL = os.environ.get("TEMPLATE_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 JOB_SECONDS = 60
+# The slowest redelivery of a dead worker's job (RQ: its record of the job lapses 70 s
+# after the last heartbeat, and a maintenance pass runs every 30 s), with room to spare.
+REDELIVERY_SECONDS = 150
 
 
 # ----------------------------------------------------------------- helpers
@@ -374,9 +381,12 @@ def process_commands(project_dir: Path, docker: bool, facts: Any) -> dict[str, l
 
 
 class Receiver:
-    """A webhook receiver on 127.0.0.1: answers scripted statuses, then 200."""
+    """A webhook receiver on 127.0.0.1: answers scripted statuses, then 200.
 
-    def __init__(self, *statuses: int) -> None:
+    Each answer waits ``delay`` seconds, as a receiver doing some work.
+    """
+
+    def __init__(self, *statuses: int, delay: float = 0.0) -> None:
         self.statuses = list(statuses)
         self.keys: list[str] = []
         receiver = self
@@ -385,6 +395,7 @@ class Receiver:
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                time.sleep(delay)
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -393,6 +404,7 @@ class Receiver:
                 """Quiet."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -476,6 +488,166 @@ def job_round_trip(base: str) -> list[str]:
             problems.append(
                 f"the receiver saw Idempotency-Keys {receiver.keys}, not the job id twice"
             )
+        return problems
+    finally:
+        receiver.close()
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process descended from it (some leave its group: RQ's work horse)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid ...: comm may hold spaces and parentheses.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it exited meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    return tree
+
+
+class HoldingReceiver:
+    """A webhook receiver that holds every request until released, then answers 200."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.released = threading.Event()
+        self._arrived = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver._arrived:
+                    receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                    receiver._arrived.notify_all()
+                receiver.released.wait(REDELIVERY_SECONDS)
+                # The worker that sent a held request may be dead by now.
+                with contextlib.suppress(OSError):
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for_requests(self, count: int, seconds: float) -> bool:
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.keys) >= count, seconds)
+
+    def close(self) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def worker_kill_loses_no_job(base: str, kill_and_restart: Callable[[], None]) -> list[str]:
+    """Kill the worker with SIGKILL mid-delivery; every job of the backlog still succeeds.
+
+    The receiver holds the deliveries, so the jobs the worker took are unacknowledged
+    when it dies; the task queue must hand them to the restarted worker.
+    """
+    receiver = HoldingReceiver()
+    try:
+        ids = []
+        for n in range(4):
+            status, _, body = http(
+                "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": n}}
+            )
+            if status != 202:
+                return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
+            ids.append(json.loads(body)["id"])
+        if not receiver.wait_for_requests(1, JOB_SECONDS):
+            return ["no delivery reached the receiver before the worker was to be killed"]
+        held = sorted(set(receiver.keys))
+        killed_at = time.monotonic()
+        kill_and_restart()
+        receiver.released.set()
+        pending = set(ids)
+        jobs: dict[str, dict[str, Any]] = {}
+        while pending and time.monotonic() < killed_at + REDELIVERY_SECONDS:
+            for job_id in sorted(pending):
+                _, _, body = http("GET", f"{base}/api/v1/jobs/{job_id}")
+                jobs[job_id] = json.loads(body)
+                if jobs[job_id].get("status") in {"succeeded", "failed"}:
+                    pending.discard(job_id)
+            time.sleep(0.5)
+        elapsed = time.monotonic() - killed_at
+        problems = [
+            f"job {job_id} (held when the worker died: {job_id in held}) did not succeed "
+            f"within {REDELIVERY_SECONDS}s of the kill: {jobs.get(job_id)}"
+            for job_id in ids
+            if jobs.get(job_id, {}).get("status") != "succeeded"
+        ]
+        print(f"worker killed with {len(held)} deliveries in flight; all done {elapsed:.0f}s later")
+        return problems
+    finally:
+        receiver.close()
+
+
+OUTAGE_SECONDS = 15
+
+
+def outage_loses_no_job(base: str, proxies: list[faults.Proxy]) -> list[str]:
+    """Cut Redis (and the broker) for 15 s while a backlog waits; every job still succeeds.
+
+    During the outage a submission is a 503 and readiness is 503; afterwards the web
+    process, the worker and the scheduler reconnect on their own.
+    """
+    receiver = Receiver(*[200] * 6, delay=1.0)
+    try:
+        ids = []
+        for n in range(6):
+            status, _, body = http(
+                "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": n}}
+            )
+            if status != 202:
+                return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
+            ids.append(json.loads(body)["id"])
+        for proxy in proxies:
+            proxy.cut()
+        cut_at = time.monotonic()
+        problems = []
+        time.sleep(1)
+        for method, path, body, wanted in (
+            ("POST", "/api/v1/jobs", {"url": receiver.url, "payload": {}}, 503),
+            ("GET", "/health/ready", None, 503),
+        ):
+            status, _, answer = http(method, f"{base}{path}", body)
+            if status != wanted:
+                problems.append(f"{method} {path} during the outage: {status}: {answer[:500]!r}")
+        time.sleep(max(0.0, cut_at + OUTAGE_SECONDS - time.monotonic()))
+        for proxy in proxies:
+            proxy.restore()
+        restored_at = time.monotonic()
+        pending = set(ids)
+        jobs: dict[str, dict[str, Any]] = {}
+        while pending and time.monotonic() < restored_at + REDELIVERY_SECONDS:
+            for job_id in sorted(pending):
+                status, _, answer = http("GET", f"{base}/api/v1/jobs/{job_id}")
+                if status == 200:
+                    jobs[job_id] = json.loads(answer)
+                    if jobs[job_id].get("status") in {"succeeded", "failed"}:
+                        pending.discard(job_id)
+            time.sleep(0.5)
+        problems += [
+            f"job {job_id} did not succeed within {REDELIVERY_SECONDS}s of the end of a "
+            f"{OUTAGE_SECONDS}s outage: {jobs.get(job_id)}"
+            for job_id in ids
+            if jobs.get(job_id, {}).get("status") != "succeeded"
+        ]
+        elapsed = time.monotonic() - restored_at
+        print(f"{OUTAGE_SECONDS}s outage with 6 jobs waiting; all done {elapsed:.0f}s after it")
         return problems
     finally:
         receiver.close()
@@ -579,16 +751,21 @@ def test_generated_project(
         server_env["DATABASE_URL"] = postgres_url(facts.database_scheme, database)
     elif facts.has_db:
         server_env["DATABASE_URL"] = f"{facts.database_scheme}:///{project_dir / 'tests-app.db'}"
+    proxies: list[faults.Proxy] = []
     if facts.jobs:
         queue = resources.enter_context(job_queue_of_its_own(facts.jobs.uses_rabbitmq))
+        # The app, the worker and the scheduler reach Redis and RabbitMQ through proxies
+        # the outage step cuts.
+        proxies.append(resources.enter_context(faults.proxy_for(REDIS_URL)))
         server_env.update(
-            REDIS_URL=REDIS_URL,
+            REDIS_URL=proxies[0].url(REDIS_URL),
             JOBS_QUEUE=queue,
             JOBS_MAX_ATTEMPTS="3",
             JOBS_BACKOFF_SECONDS="0.5",
         )
         if facts.jobs.uses_rabbitmq:
-            server_env["BROKER_URL"] = RABBITMQ_URL
+            proxies.append(resources.enter_context(faults.proxy_for(RABBITMQ_URL)))
+            server_env["BROKER_URL"] = proxies[1].url(RABBITMQ_URL)
     if facts.has_db:
         migrated = note(
             run(
@@ -616,10 +793,9 @@ def test_generated_project(
     with ExitStack() as processes:
         process = processes.enter_context(server(command, project_dir, server_env, log))
         workers = {}
+        commands = process_commands(project_dir, answers["docker"], facts) if facts.jobs else {}
         if facts.jobs:
-            for name, (run_it, _) in process_commands(
-                project_dir, answers["docker"], facts
-            ).items():
+            for name, (run_it, _) in commands.items():
                 worker_log = tmp_path / f"{name}.log"
                 workers[name] = (
                     processes.enter_context(server(run_it, project_dir, server_env, worker_log)),
@@ -648,6 +824,20 @@ def test_generated_project(
                 failures += readiness_follows_the_database(base, database)
             if facts.jobs:
                 failures += job_round_trip(base)
+
+                def kill_and_restart() -> None:
+                    """As a crashed container: every process of the worker dies at once."""
+                    process, _ = workers["worker"]
+                    for pid in process_tree(process.pid):
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)
+                    process.wait(timeout=30)
+                    worker_log = tmp_path / "worker-restarted.log"
+                    restarted = server(commands["worker"][0], project_dir, server_env, worker_log)
+                    workers["worker"] = (processes.enter_context(restarted), worker_log)
+
+                failures += worker_kill_loses_no_job(base, kill_and_restart)
+                failures += outage_loses_no_job(base, proxies)
                 failures += processes_are_healthy(project_dir, answers, facts, server_env, workers)
             print(f"[{time.monotonic() - started:6.1f}s] served {base}: {shlex.join(command)}")
             if failures:

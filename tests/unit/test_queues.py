@@ -76,7 +76,7 @@ HEALTH = ("python", "-m", "app.worker_health")
         ),
         (
             "arq",
-            ("arq", "--custom-log-dict", f"{WORKER}.LOG_CONFIG", f"{WORKER}.WorkerSettings"),
+            ("python", "-m", WORKER),
             (),  # the worker runs the cron job itself
             (
                 *("arq", "--check", "--custom-log-dict", f"{WORKER}.LOG_CONFIG"),
