@@ -63,7 +63,7 @@ REDELIVERY = {
         "heartbeat, and a maintenance pass every 30 s retries it."
     ),
     ("arq", "redis"): (
-        "within 30 s: ARQ marks a running job for its 20 s timeout plus 10 s, then another "
+        "within about 30 s: ARQ marks a running job for its 20 s timeout plus 10 s, then another "
         "worker runs it again."
     ),
 }
