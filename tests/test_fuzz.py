@@ -14,9 +14,7 @@ The rows are FastAPI's: Django's and Flask's APIs publish no OpenAPI schema yet.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -40,6 +38,7 @@ from tests.test_project import (
     migrate_command,
     postgres_database,
     postgres_url,
+    production_env,
     server,
     wait_until_live,
     with_port,
@@ -86,14 +85,7 @@ def test_schemathesis_finds_nothing(
     )
     assert synced.ok, synced.report()
 
-    server_env = clean_env(
-        {
-            "PATH": f"{project_dir / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
-            "ENVIRONMENT": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "ALLOWED_HOSTS": "service.test",
-        }
-    )
+    server_env = production_env(project_dir, env)
     with ExitStack() as resources:
         if facts.uses_postgresql:
             database = resources.enter_context(postgres_database())

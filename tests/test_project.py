@@ -391,6 +391,19 @@ def crud_round_trip(base: str) -> list[str]:
 # ----------------------------------------------------------------- task queues
 
 
+def production_env(project_dir: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """What the project's processes run with: production settings, its virtualenv first."""
+    return clean_env(
+        {
+            "PATH": f"{project_dir / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            # Production refuses to start without it; loopback (the probes here) is always served.
+            "ALLOWED_HOSTS": "service.test",
+        }
+    )
+
+
 def compose_service(project_dir: Path, name: str) -> dict[str, Any]:
     compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
     service = compose.get("services", {}).get(name)
@@ -418,22 +431,33 @@ def process_commands(project_dir: Path, docker: bool, facts: Any) -> dict[str, l
 class Receiver:
     """A webhook receiver on 127.0.0.1: answers scripted statuses, then 200.
 
-    Each answer waits ``delay`` seconds, as a receiver doing some work.
+    Each answer waits ``delay`` seconds, as a receiver doing some work. With ``hold``,
+    every request waits until :attr:`released` is set, so the deliveries are in flight
+    for as long as a test needs.
     """
 
-    def __init__(self, *statuses: int, delay: float = 0.0) -> None:
+    def __init__(self, *statuses: int, delay: float = 0.0, hold: bool = False) -> None:
         self.statuses = list(statuses)
         self.keys: list[str] = []
+        self.released = threading.Event()
+        if not hold:
+            self.released.set()
+        self._arrived = threading.Condition()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                with receiver._arrived:
+                    receiver.keys.append(self.headers.get("Idempotency-Key", ""))
+                    receiver._arrived.notify_all()
+                receiver.released.wait(REDELIVERY_SECONDS)
                 time.sleep(delay)
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                # The worker that sent a held request may be dead by now.
+                with contextlib.suppress(OSError):
+                    self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""
@@ -443,9 +467,41 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def wait_for_requests(self, count: int, seconds: float) -> bool:
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.keys) >= count, seconds)
+
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+def submit_jobs(base: str, url: str, count: int) -> tuple[list[str], list[str]]:
+    """Submit ``count`` webhooks to ``url``: the job ids, and what went wrong."""
+    ids = []
+    for n in range(count):
+        status, _, body = http("POST", f"{base}/api/v1/jobs", {"url": url, "payload": {"n": n}})
+        if status != 202:
+            return ids, [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
+        ids.append(json.loads(body)["id"])
+    return ids, []
+
+
+def wait_for_jobs(base: str, ids: list[str], seconds: float) -> dict[str, dict[str, Any]]:
+    """Poll the jobs until each has finished or ``seconds`` have passed; their last state."""
+    deadline = time.monotonic() + seconds
+    pending = set(ids)
+    jobs: dict[str, dict[str, Any]] = {}
+    while pending and time.monotonic() < deadline:
+        for job_id in sorted(pending):
+            status, _, body = http("GET", f"{base}/api/v1/jobs/{job_id}")
+            if status == 200:
+                jobs[job_id] = json.loads(body)
+                if jobs[job_id].get("status") in {"succeeded", "failed"}:
+                    pending.discard(job_id)
+        time.sleep(0.3)
+    return jobs
 
 
 @contextmanager
@@ -502,20 +558,11 @@ def job_round_trip(base: str) -> list[str]:
     """Submit a webhook over HTTP; the receiver fails it once, the worker's retry delivers it."""
     receiver = Receiver(503)
     try:
-        status, _, body = http(
-            "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": 1}}
-        )
-        if status != 202:
-            return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
-        job_id = json.loads(body)["id"]
-        deadline = time.monotonic() + JOB_SECONDS
-        job: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            _, _, body = http("GET", f"{base}/api/v1/jobs/{job_id}")
-            job = json.loads(body)
-            if job.get("status") in {"succeeded", "failed"}:
-                break
-            time.sleep(0.3)
+        ids, problems = submit_jobs(base, receiver.url, 1)
+        if problems:
+            return problems
+        [job_id] = ids
+        job = wait_for_jobs(base, ids, JOB_SECONDS).get(job_id, {})
         problems = []
         if (job.get("status"), job.get("attempts")) != ("succeeded", 2):
             problems.append(f"job {job_id} did not succeed on its second attempt: {job}")
@@ -546,77 +593,24 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-class HoldingReceiver:
-    """A webhook receiver that holds every request until released, then answers 200."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.released = threading.Event()
-        self._arrived = threading.Condition()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with receiver._arrived:
-                    receiver.keys.append(self.headers.get("Idempotency-Key", ""))
-                    receiver._arrived.notify_all()
-                receiver.released.wait(REDELIVERY_SECONDS)
-                # The worker that sent a held request may be dead by now.
-                with contextlib.suppress(OSError):
-                    self.send_response(200)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                """Quiet."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for_requests(self, count: int, seconds: float) -> bool:
-        with self._arrived:
-            return self._arrived.wait_for(lambda: len(self.keys) >= count, seconds)
-
-    def close(self) -> None:
-        self.released.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def worker_kill_loses_no_job(base: str, kill_and_restart: Callable[[], None]) -> list[str]:
     """Kill the worker with SIGKILL mid-delivery; every job of the backlog still succeeds.
 
     The receiver holds the deliveries, so the jobs the worker took are unacknowledged
     when it dies; the task queue must hand them to the restarted worker.
     """
-    receiver = HoldingReceiver()
+    receiver = Receiver(hold=True)
     try:
-        ids = []
-        for n in range(4):
-            status, _, body = http(
-                "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": n}}
-            )
-            if status != 202:
-                return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
-            ids.append(json.loads(body)["id"])
+        ids, problems = submit_jobs(base, receiver.url, 4)
+        if problems:
+            return problems
         if not receiver.wait_for_requests(1, JOB_SECONDS):
             return ["no delivery reached the receiver before the worker was to be killed"]
         held = sorted(set(receiver.keys))
         killed_at = time.monotonic()
         kill_and_restart()
         receiver.released.set()
-        pending = set(ids)
-        jobs: dict[str, dict[str, Any]] = {}
-        while pending and time.monotonic() < killed_at + REDELIVERY_SECONDS:
-            for job_id in sorted(pending):
-                _, _, body = http("GET", f"{base}/api/v1/jobs/{job_id}")
-                jobs[job_id] = json.loads(body)
-                if jobs[job_id].get("status") in {"succeeded", "failed"}:
-                    pending.discard(job_id)
-            time.sleep(0.5)
+        jobs = wait_for_jobs(base, ids, REDELIVERY_SECONDS)
         elapsed = time.monotonic() - killed_at
         problems = [
             f"job {job_id} (held when the worker died: {job_id in held}) did not succeed "
@@ -639,20 +633,14 @@ def outage_loses_no_job(base: str, proxies: list[faults.Proxy]) -> list[str]:
     During the outage a submission is a 503 and readiness is 503; afterwards the web
     process, the worker and the scheduler reconnect on their own.
     """
-    receiver = Receiver(*[200] * 6, delay=1.0)
+    receiver = Receiver(delay=1.0)
     try:
-        ids = []
-        for n in range(6):
-            status, _, body = http(
-                "POST", f"{base}/api/v1/jobs", {"url": receiver.url, "payload": {"n": n}}
-            )
-            if status != 202:
-                return [f"POST /api/v1/jobs: status {status}, expected 202: {body[:2000]!r}"]
-            ids.append(json.loads(body)["id"])
+        ids, problems = submit_jobs(base, receiver.url, 6)
+        if problems:
+            return problems
         for proxy in proxies:
             proxy.cut()
         cut_at = time.monotonic()
-        problems = []
         time.sleep(1)
         for method, path, body, wanted in (
             ("POST", "/api/v1/jobs", {"url": receiver.url, "payload": {}}, 503),
@@ -665,16 +653,7 @@ def outage_loses_no_job(base: str, proxies: list[faults.Proxy]) -> list[str]:
         for proxy in proxies:
             proxy.restore()
         restored_at = time.monotonic()
-        pending = set(ids)
-        jobs: dict[str, dict[str, Any]] = {}
-        while pending and time.monotonic() < restored_at + REDELIVERY_SECONDS:
-            for job_id in sorted(pending):
-                status, _, answer = http("GET", f"{base}/api/v1/jobs/{job_id}")
-                if status == 200:
-                    jobs[job_id] = json.loads(answer)
-                    if jobs[job_id].get("status") in {"succeeded", "failed"}:
-                        pending.discard(job_id)
-            time.sleep(0.5)
+        jobs = wait_for_jobs(base, ids, REDELIVERY_SECONDS)
         problems += [
             f"job {job_id} did not succeed within {REDELIVERY_SECONDS}s of the end of a "
             f"{OUTAGE_SECONDS}s outage: {jobs.get(job_id)}"
@@ -771,15 +750,7 @@ def test_generated_project(
 
     failures += audit_collects_every_locked_package(project_dir, make_env)
 
-    server_env = clean_env(
-        {
-            "PATH": f"{project_dir / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
-            "ENVIRONMENT": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            # Production refuses to start without it; loopback (the probes here) is always served.
-            "ALLOWED_HOSTS": "service.test",
-        }
-    )
+    server_env = production_env(project_dir, env)
     database = ""
     if facts.uses_postgresql:
         database = resources.enter_context(postgres_database())
