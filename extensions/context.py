@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -129,6 +130,11 @@ def toml_string(value: str) -> str:
     return f'"{_escape(value, chr(34))}"'
 
 
+def make_command(words: Iterable[str]) -> str:
+    """A Makefile recipe line running ``words``: shell-quoted, with make's ``$`` escaped."""
+    return shlex.join(words).replace("$", "$$")
+
+
 class ProjectContext(ContextHook):
     """Adds the decision helpers, and ``project`` once the answers are complete."""
 
@@ -139,6 +145,7 @@ class ProjectContext(ContextHook):
         environment.globals["asked"] = asked
         environment.filters["python_string"] = python_string
         environment.filters["toml_string"] = toml_string
+        environment.filters["make_command"] = make_command
 
     def hook(self, context: dict[str, Any]) -> None:
         if all(key in context for key in project_facts.ANSWER_KEYS):

@@ -63,6 +63,12 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         database_url=sqlalchemy_url(answers),
         docker_copy=sqlalchemy_image_paths(answers, layout.root),
         docs_path="/docs",
+        openapi=(
+            "python",
+            "-c",
+            f"import json; from {layout.module['main']} import app; "
+            "print(json.dumps(app.openapi(), indent=2))",
+        ),
         mypy_plugins=("pydantic.mypy",),
         ruff_immutable_calls=("fastapi.Depends", "fastapi.Query", "fastapi.Path"),
         pytest_options=(

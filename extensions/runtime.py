@@ -34,6 +34,9 @@ class Runtime:
     make_targets: tuple[tuple[str, str, str], ...] = ()
     # Where a browser finds the API documentation or the home page.
     docs_path: str = "/"
+    # `make openapi`: prints the API's OpenAPI schema as JSON, built in-process (production
+    # serves none); () for a project without an HTTP API.
+    openapi: tuple[str, ...] = ()
     # mypy plugins, extra ruff rule codes (with a comment) and pytest options.
     mypy_plugins: tuple[str, ...] = ()
     ruff_rules: tuple[tuple[str, str], ...] = ()

@@ -199,3 +199,14 @@ def test_only_this_questionnaires_answers_are_kept(
     (tmp_path / ".copier-answers.yml").write_text(text)
     conf = {"dst_path": tmp_path, "answers_file": Path(".copier-answers.yml")}
     assert render(env, "{{ refused('framework', 'django') }}", _copier_conf=conf) == ""
+
+
+def test_make_command_runs_each_word_as_written(tmp_path: Path) -> None:
+    """A recipe line from make_command gives the shell back the very same words."""
+    words = ["python", "-c", "import json; print(json.dumps({'a': \"$HOME\"}))", "it's", ""]
+    (tmp_path / "Makefile").write_text(
+        f"show:\n\t@printf '%s\\n' {context.make_command(words[1:])}\n"
+    )
+    outcome = run(["make", "--no-print-directory", "show"], cwd=tmp_path)
+    assert outcome.ok, outcome.report()
+    assert outcome.stdout.split("\n")[:-1] == words[1:]
