@@ -59,6 +59,7 @@ CORE_PACKAGE = {
     "database": "database",
     "http": "http_client",
     "security": "security",
+    "postgres": "postgres",
 }
 CORE_LARGE = {
     "main": "main",
@@ -68,6 +69,7 @@ CORE_LARGE = {
     "database": "core/database",
     "http": "core/http",
     "security": "core/security",
+    "postgres": "core/postgres",
 }
 CORE_FLAT = {
     "main": "main",
@@ -77,6 +79,7 @@ CORE_FLAT = {
     "database": "database",
     "http": "http_client",
     "security": "security",
+    "postgres": "postgres",
 }
 
 DOCSTRINGS = {
@@ -168,6 +171,20 @@ def _module_of(path: str) -> str:
     return dotted.removesuffix(".__init__")
 
 
+def _patient_psycopg(answers: Mapping[str, Any]) -> bool:
+    """Whether SQLAlchemy talks to PostgreSQL through sync psycopg (FastAPI sync, Flask).
+
+    psycopg has no client-side timeout of its own: the project's postgres module gives
+    its connections one (asyncpg has ``command_timeout``; Django's pool is configured in
+    its settings).
+    """
+    return (
+        answers["database"] == "postgresql"
+        and answers.get("framework", "fastapi") in ("fastapi", "flask")
+        and answers["concurrency"] == "sync"
+    )
+
+
 def build(answers: Mapping[str, Any]) -> Layout:
     """Compute the placement of every part for one set of answers."""
     size = answers["project_size"]
@@ -186,6 +203,8 @@ def build(answers: Mapping[str, Any]) -> Layout:
         paths[part] = f"{root}{name}.py"
     if answers["database"] == "none":
         paths["database"] = ""
+    if not _patient_psycopg(answers):
+        paths["postgres"] = ""
 
     for feature in features:
         for layer in LAYERS:

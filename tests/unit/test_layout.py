@@ -451,6 +451,8 @@ def test_optional_parts_are_empty_when_absent(a: dict[str, Any]) -> None:
     assert (built.path["scheduler"] != "") == (a["task_queue"] in {"rq", "dramatiq"})
     assert (built.path["worker_health"] != "") == (jobs and a["task_queue"] != "arq")
     assert (built.path["database"] != "") == present["items"]
+    sync_postgresql = a["database"] == "postgresql" and a["concurrency"] == "sync"
+    assert (built.path["postgres"] != "") == sync_postgresql
     assert (built.path["test_migrations"] != "") == present["items"]
     assert (built.path["test_e2e"] != "") == (present["items"] and a["project_size"] == "large")
     # The parts every project has.
