@@ -423,7 +423,8 @@ _WHY: dict[tuple[str, str], str] = {
     ),
     ("framework", "flask"): (
         "A small, explicit application: an app factory and blueprints, with only the pieces "
-        "this project needs (SQLAlchemy, Pydantic) added on top."
+        "this project needs added on top: Pydantic models, which flask-openapi3 validates "
+        "requests with and documents as OpenAPI, and SQLAlchemy when it keeps data."
     ),
     ("concurrency", "async"): (
         "Requests spend their time waiting on I/O, so one event loop serves many of them; "

@@ -7,6 +7,21 @@ The layout is the shared one (:func:`layout.build`) with two differences:
   responses (FastAPI does this itself from the route signatures);
 * a feature's blueprint lives in ``routes.py`` at every size (FastAPI's large
   by-feature layout calls the module ``router.py``, after its ``APIRouter``).
+
+The OpenAPI schema comes from flask-openapi3. Views declare what they read as
+Pydantic-typed parameters (``path``, ``query``, ``header``, ``body``), which it
+validates and documents, path variables included (so an id out of range stays a
+422, not a converter's 404); ``APIBlueprint`` and ``OpenAPI`` are a Blueprint and a
+Flask subclass, so the app factory and blueprints stay as they are; its validation
+failures go through a callback the project turns into problem details; and it
+needs nothing but Flask and Pydantic, with a ``flask openapi`` command built in.
+spectree documents path variables only from werkzeug converters (no Pydantic model,
+so a bad id would be a 404), and APIFlask is marshmallow-first (webargs, apispec,
+flask-marshmallow come along), parses any body as JSON whatever its content type and
+flattens Pydantic's errors. flask-openapi3 reads bodies leniently, so the project
+reads them strictly first (415, 400, 413 as before). Its docs UIs are separate
+plugins whose pages need scripts the projects' Content-Security-Policy forbids: none
+is installed, and ``/openapi.json`` is served only where ``DOCS_ENABLED``.
 """
 
 from __future__ import annotations
@@ -61,7 +76,16 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
 
 
 def dependencies(answers: Mapping[str, Any]) -> list[str]:
-    names = ["flask", "gunicorn", "pydantic", "pydantic-settings", "httpx", "structlog"]
+    # flask-openapi3 validates the views' Pydantic parameters and builds the OpenAPI schema.
+    names = [
+        "flask",
+        "flask-openapi3",
+        "gunicorn",
+        "pydantic",
+        "pydantic-settings",
+        "httpx",
+        "structlog",
+    ]
     if answers["project_size"] != "small":
         names.append("tenacity")
     if answers["database"] != "none":
@@ -99,6 +123,8 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
     return Runtime(
         serve=gunicorn_command(factory),
         dev_server=f"flask --app {main}:create_app run --debug --port 8000",
+        # flask-openapi3's command: the app's schema, as JSON on stdout.
+        openapi=("flask", "--app", f"{main}:create_app", "openapi", "--indent", "2"),
         migrate=("alembic", "upgrade", "head") if has_db else (),
         docker_copy=sqlalchemy_image_paths(answers, layout.root),
         docker_env=(("WEB_CONCURRENCY", str(WEB_CONCURRENCY)),),

@@ -28,6 +28,8 @@ RUNTIME: dict[str, str] = {
     # Django projects
     "django": "django>=6.1,<6.2",
     "djangorestframework": "djangorestframework>=3.18,<3.19",
+    # The OpenAPI schema of the DRF views (0.x: a minor release may break).
+    "drf-spectacular": "drf-spectacular>=0.30,<0.31",
     "whitenoise": "whitenoise>=6.12,<7",
     "dj-database-url": "dj-database-url>=3.1,<4",
     "python-dotenv": "python-dotenv>=1.2,<2",
@@ -37,6 +39,8 @@ RUNTIME: dict[str, str] = {
     "psycopg-pool": "psycopg-pool>=3.3,<4",
     # Flask projects
     "flask": "flask>=3.1,<4",
+    # Validates the views' Pydantic parameters and builds the OpenAPI schema.
+    "flask-openapi3": "flask-openapi3>=4.3.2,<5",
     # The WSGI server of Django (sync) and Flask projects.
     "gunicorn": "gunicorn>=27,<28",
     # Task queues. Redis keeps the job records with every queue (ARQ brings its own client).

@@ -174,7 +174,15 @@ def test_runtime_dependencies_follow_the_answers() -> None:
         fw_flask.dependencies(answers(project_size="large")), versions.RUNTIME
     )
 
-    assert small == {"flask", "gunicorn", "pydantic", "pydantic-settings", "httpx", "structlog"}
+    assert small == {
+        "flask",
+        "flask-openapi3",
+        "gunicorn",
+        "pydantic",
+        "pydantic-settings",
+        "httpx",
+        "structlog",
+    }
     assert large == small | {"tenacity", "sqlalchemy", "alembic"}
     assert not {"fastapi", "uvicorn", "aiosqlite", "anyio"} & (small | large)
 
@@ -358,3 +366,13 @@ def test_without_a_durable_queue_there_is_no_jobs_blueprint() -> None:
 
     assert not built.path["jobs_routes"]
     assert "jobs_routes" not in dict(fw_flask.blueprints(built))
+
+
+def test_the_openapi_command_is_flask_openapi3s() -> None:
+    answers_ = answers(project_size="large", code_organization="by_feature")
+    layout = fw_flask.build_layout(answers_)
+
+    runtime = fw_flask.runtime(answers_, layout)
+
+    assert runtime.openapi[:3] == ("flask", "--app", f"{layout.module['main']}:create_app")
+    assert "openapi" in runtime.openapi
