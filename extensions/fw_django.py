@@ -130,6 +130,7 @@ def has_api_views(answers: Mapping[str, Any]) -> bool:
     """DRF views parse request bodies: the items API, and the jobs API but ARQ's.
 
     ARQ's client is asyncio-native, so its jobs API is plain async Django views.
+    These views are what drf-spectacular documents in the OpenAPI schema.
     """
     return answers["database"] != "none" or (has_jobs(answers) and answers["task_queue"] != "arq")
 
@@ -165,6 +166,10 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "rest": f"{core}rest.py" if has_rest(answers) else "",
         # Apart from rest.py: DRF imports the parser classes while rest.py imports DRF.
         "parsers": f"{core}parsers.py" if has_api_views(answers) else "",
+        # How the OpenAPI schema documents the DRF views (drf-spectacular).
+        "openapi": f"{core}openapi.py" if has_api_views(answers) else "",
+        # The schema endpoint, apart: drf-spectacular's views import the schema class.
+        "api_docs": f"{core}api_docs.py" if has_api_views(answers) else "",
         # By layer, the package itself is the one Django app.
         "app_config": f"{root}apps.py" if by_layer else "",
         "app_urls": f"{root}urls.py" if by_layer else "",
@@ -272,6 +277,9 @@ def _test_paths(
     tests["test_errors"] = f"{integration}test_errors.py"
     # Headers every response carries, the trusted hosts and the request body limit.
     tests["test_security"] = f"{integration}test_security.py"
+    # The OpenAPI schema builds without warnings, documents the errors, is served only with docs.
+    openapi = has_api_views(answers)
+    tests["test_openapi"] = f"{integration}test_openapi.py" if openapi else ""
     # Malformed, out-of-range and oversized input to the items API: always a 4xx problem.
     tests["test_bad_input"] = f"{integration}test_bad_input.py" if "items" in names else ""
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
@@ -325,6 +333,9 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["django", "whitenoise", "structlog", "python-dotenv", "httpx"]
     if has_rest(answers):
         names.append("djangorestframework")
+    if has_api_views(answers):
+        # The OpenAPI schema of the DRF views.
+        names.append("drf-spectacular")
     if has_db:
         names += ["dj-database-url", "django-stubs-ext"]
     if answers["database"] == "postgresql":
@@ -352,6 +363,18 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
 SECRET_KEY_MIN_LENGTH = 50
 # Server processes; gunicorn and uvicorn both read WEB_CONCURRENCY.
 WEB_CONCURRENCY = 2
+# The longest request line gunicorn reads without giving up its limit (0 is unlimited).
+GUNICORN_REQUEST_LINE_MAX = 8190
+# Prints the OpenAPI schema as JSON; a view it cannot document (a warning) is an error.
+OPENAPI_COMMAND = (
+    "python",
+    "manage.py",
+    "spectacular",
+    "--format",
+    "openapi-json",
+    "--validate",
+    "--fail-on-warn",
+)
 
 
 def database_url(answers: Mapping[str, Any]) -> str:
@@ -378,7 +401,10 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
         serve: tuple[str, ...] = ("uvicorn", app, "--host", "0.0.0.0", "--port", "8000")  # noqa: S104
         dev_server = f"uvicorn {app} --reload"
     else:
-        serve = gunicorn_command(f"{config}.wsgi")
+        # gunicorn's largest bounded request line (default 4094 bytes): a long query string
+        # reaches the API, which answers it with a problem, not gunicorn's HTML page.
+        *options, app = gunicorn_command(f"{config}.wsgi")
+        serve = (*options, "--limit-request-line", str(GUNICORN_REQUEST_LINE_MAX), app)
         dev_server = "python manage.py runserver"
 
     copy = ["manage.py"]
@@ -414,13 +440,14 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             else ()
         ),
         docs_path="/" if _has_pages(answers) else ("/api/v1/items" if has_db else "/health/live"),
+        openapi=OPENAPI_COMMAND if has_api_views(answers) else (),
         mypy_plugins=tuple(plugins),
         ruff_rules=(("DJ", "flake8-django"),),
         # makemigrations writes these: keep them as Django wrote them.
         ruff_exclude=("*/migrations/*",),
         pytest_options=tuple(pytest_options),
         coverage_omit=("*/migrations/*",),
-        tool_tables=f'[tool.django-stubs]\ndjango_settings_module = "{settings_test}"',
+        tool_tables=_tool_tables(settings_test, layout),
         facts={
             "config": config,
             "settings_module": f"{config}.settings",
@@ -429,6 +456,8 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             and answers["code_organization"] == "by_layer",
             "secret_key_min_length": SECRET_KEY_MIN_LENGTH,
             "has_rest": has_rest(answers),
+            # drf-spectacular's OpenAPI schema of the DRF views (served with DOCS_ENABLED).
+            "has_openapi": has_api_views(answers),
             # DRF's browsable API: HTML pages of the items API, a development aid
             # (production serves it only with DOCS_ENABLED).
             "has_browsable_api": has_db,
@@ -439,6 +468,19 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             "installed_apps": _installed_apps(answers, layout),
         },
     )
+
+
+def _tool_tables(settings_test: str, layout: layout_mod.Layout) -> str:
+    """[tool.django-stubs]; and mypy's leave to call drf-spectacular's untyped schema hooks."""
+    tables = f'[tool.django-stubs]\ndjango_settings_module = "{settings_test}"'
+    if layout.path["openapi"]:
+        tables += (
+            "\n\n[[tool.mypy.overrides]]\n"
+            "# AutoSchema's mapping methods, which the schema customises, are untyped.\n"
+            f'module = "{layout.module["openapi"]}"\n'
+            "disallow_untyped_calls = false"
+        )
+    return tables
 
 
 def _installed_apps(answers: Mapping[str, Any], layout: layout_mod.Layout) -> tuple[str, ...]:

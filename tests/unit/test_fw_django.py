@@ -535,6 +535,7 @@ def test_runtime_dependencies_follow_the_answers() -> None:
     assert small == {"django", "whitenoise", "structlog", "python-dotenv", "httpx", "gunicorn"}
     assert large == (small - {"gunicorn"}) | {
         "djangorestframework",
+        "drf-spectacular",
         "dj-database-url",
         "django-stubs-ext",
         "tenacity",
@@ -671,7 +672,9 @@ def test_tools_use_the_test_settings(size: str, settings: str) -> None:
     runtime = fw_django.runtime(a, fw_django.build_layout(a))
 
     assert dict(runtime.pytest_options) == {"DJANGO_SETTINGS_MODULE": f'"{settings}"'}
-    assert runtime.tool_tables == f'[tool.django-stubs]\ndjango_settings_module = "{settings}"'
+    assert runtime.tool_tables.startswith(
+        f'[tool.django-stubs]\ndjango_settings_module = "{settings}"\n'
+    )
     assert ("DJ", "flake8-django") in runtime.ruff_rules
     assert runtime.coverage_omit == ("*/migrations/*",)
 
@@ -704,3 +707,34 @@ def test_the_project_facts_use_the_django_layout() -> None:
     )
     assert facts.fw["settings_module"] == "config.settings"
     assert facts.on["django"] == "."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "documented"),
+    [
+        ({"database": "sqlite"}, True),
+        ({"database": "none", "task_queue": "celery", "concurrency": "sync"}, True),
+        # ARQ's jobs API is plain async views, which drf-spectacular cannot document.
+        ({"database": "none", "task_queue": "arq", "concurrency": "async"}, False),
+        ({"database": "none"}, False),
+    ],
+)
+def test_the_drf_views_get_an_openapi_schema(overrides: dict[str, Any], documented: bool) -> None:
+    """drf-spectacular, its module, `make openapi` and the mypy override come together."""
+    a = answers(project_kind="api", **overrides)
+    built = fw_django.build_layout(a)
+    runtime = fw_django.runtime(a, built)
+
+    assert ("drf-spectacular" in fw_django.dependencies(a)) is documented
+    assert bool(built.path["openapi"]) is bool(built.path["api_docs"]) is documented
+    assert runtime.facts["has_openapi"] is documented
+    assert runtime.openapi == (fw_django.OPENAPI_COMMAND if documented else ())
+    assert ("[[tool.mypy.overrides]]" in runtime.tool_tables) is documented
+
+
+def test_gunicorn_takes_its_longest_bounded_request_line() -> None:
+    a = answers(concurrency="sync")
+    serve = fw_django.runtime(a, fw_django.build_layout(a)).serve
+
+    assert serve[-1] == "config.wsgi"
+    assert serve[serve.index("--limit-request-line") + 1] == "8190"
