@@ -3,8 +3,9 @@
 The real PostgreSQL, Redis and RabbitMQ are never stopped or reconfigured: a
 service under test reaches them through a :class:`Proxy`, which the test cuts
 (every open connection is closed and new ones are refused, as when the server
-goes down) and restores (connections pass again; the clients must reconnect on
-their own). Traffic stays on 127.0.0.1.
+goes down), or freezes (connections stay open but nothing passes, as on a network
+that silently drops packets or a server that hangs) and restores (connections pass
+again; the clients must reconnect on their own). Traffic stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class Proxy:
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        # Cleared while frozen: bytes and new connections wait until it is set again.
+        self._flowing = threading.Event()
+        self._flowing.set()
         self.port = self._listen(0)
 
     def _listen(self, port: int) -> int:
@@ -41,6 +45,7 @@ class Proxy:
                 client, _ = listener.accept()
             except OSError:
                 return  # cut or closed
+            self._flowing.wait()
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -55,6 +60,7 @@ class Proxy:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass
@@ -83,13 +89,19 @@ class Proxy:
         for end in open_now:
             self._close(end)
 
+    def freeze(self) -> None:
+        """Hold every byte and every new connection: nothing is refused, nothing answers."""
+        self._flowing.clear()
+
     def restore(self) -> None:
-        """Accept connections again, on the same port."""
+        """Accept connections again, on the same port, and let held bytes pass."""
         if self._listener is None:
             self._listen(self.port)
+        self._flowing.set()
 
     def close(self) -> None:
         self.cut()
+        self._flowing.set()
 
     def url(self, url: str) -> str:
         """``url`` (whose host and port are the upstream's) pointed at this proxy."""

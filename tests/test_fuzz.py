@@ -1,14 +1,19 @@
-"""Fuzz tier: schemathesis against a generated API's own OpenAPI schema, over real HTTP.
+"""Fuzz tier: schemathesis, a write load and a database cut against a served project.
 
 Each row renders a project, installs it, migrates its database and starts its real
 server with production settings, exactly as the project tier does. schemathesis then
 sends at least 1,000 generated requests (valid and invalid, single calls and
 sequences the schema's links allow) with every check on: no 5xx, only documented
 statuses and content types, responses that match their schemas, bodies and headers
-as documented. The schema is the app's own, read in-process: production does not
-serve it. The seed is fixed, so a failure is reproducible with the command shown.
+as documented. The schema is the app's own, printed by the project's `make openapi`
+command (built in-process: production does not serve it). The seed is fixed, so a
+failure is reproducible with the command shown.
 
-The rows are FastAPI's: Django's and Flask's APIs publish no OpenAPI schema yet.
+The same server then takes a bounded write load (every write acknowledged, exactly
+those rows stored) and, with PostgreSQL, a database cut and a database freeze through a
+proxy (503 problem details within the timeouts, recovery within 5 s, no acknowledged
+row lost): see
+tests/load.py.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests import faults, load
 from tests.support import (
     PROJECT_NAME,
     clean_env,
@@ -46,12 +52,30 @@ from tests.test_project import (
 
 pytestmark = pytest.mark.fuzz
 
-# FastAPI with SQLite and PostgreSQL, async and sync, with and without a jobs API.
+# Each framework with SQLite and with PostgreSQL; async and sync; with and without a
+# jobs API.
 ROWS = [
     {"framework": "fastapi", "concurrency": "async", "project_size": "medium"},
     {
         "framework": "fastapi",
         "concurrency": "sync",
+        "project_size": "large",
+        "database": "postgresql",
+        "background_work": "durable",
+        "task_queue": "rq",
+    },
+    {"framework": "django", "concurrency": "sync", "project_size": "medium"},
+    {
+        "framework": "django",
+        "concurrency": "async",
+        "project_size": "large",
+        "database": "postgresql",
+        "background_work": "durable",
+        "task_queue": "celery",
+    },
+    {"framework": "flask", "project_size": "medium"},
+    {
+        "framework": "flask",
         "project_size": "large",
         "database": "postgresql",
         "background_work": "durable",
@@ -65,7 +89,7 @@ SEED = 20261206
 
 
 def row_id(answers: dict[str, Any]) -> str:
-    return "-".join(str(value) for key, value in answers.items() if key != "framework")
+    return "-".join(str(value) for value in answers.values())
 
 
 @pytest.mark.parametrize("answers", ROWS, ids=row_id)
@@ -87,9 +111,14 @@ def test_schemathesis_finds_nothing(
 
     server_env = production_env(project_dir, env)
     with ExitStack() as resources:
+        proxy = None
         if facts.uses_postgresql:
             database = resources.enter_context(postgres_database())
-            server_env["DATABASE_URL"] = postgres_url(facts.database_scheme, database)
+            url = postgres_url(facts.database_scheme, database)
+            # The server reaches PostgreSQL through a proxy the database-cut step cuts.
+            proxy = resources.enter_context(faults.proxy_for(url))
+            server_env["DATABASE_URL"] = proxy.url(url)
+            server_env.update(load.DATABASE_TIMEOUTS)
         else:
             server_env["DATABASE_URL"] = f"{facts.database_scheme}:///{project_dir / 'fuzz.db'}"
         if facts.jobs:
@@ -104,19 +133,9 @@ def test_schemathesis_finds_nothing(
         )
         assert migrated.ok, migrated.report()
 
-        # The schema the app builds (production serves none).
-        module, attribute = facts.asgi_app.split(":")
-        dumped = run(
-            [
-                "python",
-                "-c",
-                f"import json; from {module} import {attribute} as app; "
-                "print(json.dumps(app.openapi()))",
-            ],
-            cwd=project_dir,
-            env=server_env,
-            timeout=120,
-        )
+        # The schema the app builds (production serves none), as `make openapi` prints it.
+        assert facts.runtime.openapi, "the project has no openapi command"
+        dumped = run(list(facts.runtime.openapi), cwd=project_dir, env=server_env, timeout=120)
         assert dumped.ok, dumped.report()
         schema = tmp_path / "openapi.json"
         schema.write_text(dumped.stdout)
@@ -150,9 +169,15 @@ def test_schemathesis_finds_nothing(
                 env=clean_env(),
                 timeout=600,
             )
-        report = f"{fuzzed.report()}\nserver log:\n{log.read_text(errors='replace')[-4000:]}"
+            problems = load.load_keeps_every_write(port)
+            if proxy is not None:
+                problems += load.database_outage_is_a_503(port, proxy)
+                problems += load.database_outage_is_a_503(port, proxy, freeze=True)
+        server_log = log.read_text(errors="replace")[-4000:]
+        report = f"{fuzzed.report()}\nserver log:\n{server_log}"
         assert fuzzed.ok, report
         generated = re.search(r"(\d+) generated", fuzzed.stdout)
         assert generated, report
         assert int(generated[1]) >= MIN_CASES, report
         print(f"{generated[1]} schemathesis cases, none failed")
+        assert not problems, "\n".join([*problems, f"server log:\n{server_log}"])
