@@ -294,6 +294,8 @@ def _test_paths(
     # The PostgreSQL server the tests run on: checked up front, and stopped by the outage test.
     postgresql = answers["database"] == "postgresql"
     tests["tests_database"] = "tests/database.py" if postgresql else ""
+    # The settings' PatientConnection against a server that freezes mid-statement.
+    tests["test_postgres"] = f"{integration}test_postgres.py" if postgresql else ""
     tests["test_e2e"] = "tests/e2e/test_items_journey.py" if split and "items" in names else ""
     return tests
 

@@ -227,6 +227,9 @@ def build(answers: Mapping[str, Any]) -> Layout:
     paths.update(worker_paths(answers, root))
 
     tests = _test_paths(size, features)
+    # The postgres module's own test: a server that freezes mid-statement.
+    folder = "tests/integration/" if size == "large" else "tests/"
+    tests["test_postgres"] = f"{folder}test_postgres.py" if paths["postgres"] else ""
     paths.update(tests)
     modules = {part: _module_of(path) for part, path in paths.items() if path}
 
