@@ -50,6 +50,26 @@ def stack(answers: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _served_docs(answers: Mapping[str, Any]) -> str:
+    """What DOCS_ENABLED serves in this project, or "" when it has no such setting."""
+    framework = answers["framework"]
+    if framework == "fastapi":
+        return "the interactive API docs and the OpenAPI schema"
+    if framework == "flask":
+        return "the OpenAPI schema at /openapi.json"
+    browsable = answers["database"] != "none"
+    # drf-spectacular documents the DRF views: the items API, and the jobs API but ARQ's.
+    schema = browsable or answers["task_queue"] not in ("none", "arq")
+    return " and ".join(
+        part
+        for part, present in (
+            ("DRF's browsable API", browsable),
+            ("the OpenAPI schema at /api/schema/", schema),
+        )
+        if present
+    )
+
+
 def browse(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """(what, path) a developer opens once `make run` serves on :8000."""
     framework = answers["framework"]
@@ -64,6 +84,10 @@ def browse(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             found.append(("Admin (create a user with `make superuser`)", "/admin/"))
     if framework == "flask" and answers["database"] != "none":
         found.append(("Items API", "/api/v1/items"))
+    if framework == "flask":
+        found.append(("OpenAPI schema (`make openapi` writes it to a file)", "/openapi.json"))
+    if framework == "django" and "/api/schema/" in _served_docs(answers):
+        found.append(("OpenAPI schema (`make openapi` writes it to a file)", "/api/schema/"))
     return tuple(found)
 
 
@@ -128,8 +152,8 @@ def env_vars(
             ),
         )
     )
-    if framework == "fastapi" or (framework == "django" and answers["database"] != "none"):
-        docs = "the interactive API docs" if framework == "fastapi" else "DRF's browsable API"
+    docs = _served_docs(answers)
+    if docs:
         found.append(
             EnvVar(
                 "DOCS_ENABLED",

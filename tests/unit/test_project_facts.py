@@ -704,3 +704,20 @@ def test_the_copier_command_brings_the_template_extensions() -> None:
     facts = project.for_answers(answers())
 
     assert facts.copier == "uvx --with copier-template-extensions copier"
+
+
+def test_every_api_schema_the_readme_names_is_one_make_openapi_prints() -> None:
+    """The README lists a schema URL, and DOCS_ENABLED, exactly where the app has a schema."""
+    schema_paths = {"/docs", "/openapi.json", "/api/schema/"}
+    for combo in combinations.valid_combinations():
+        a = answers(**combo)
+        facts = project.for_answers(a)
+        listed = {path for _, path in facts.browse} & schema_paths
+        docs_enabled = [var for var in facts.env_vars if var.name == "DOCS_ENABLED"]
+        has_schema = bool(facts.runtime.openapi)
+        assert bool(listed) == has_schema, a
+        if has_schema:
+            assert docs_enabled, a
+            # FastAPI's "/docs" is "the interactive API docs".
+            meaning = docs_enabled[0].meaning
+            assert any(path.strip("/") in meaning for path in listed), (a, meaning)
