@@ -460,6 +460,8 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             "has_rest": has_rest(answers),
             # drf-spectacular's OpenAPI schema of the DRF views (served with DOCS_ENABLED).
             "has_openapi": has_api_views(answers),
+            # The jobs API is in the schema where DRF serves it (not ARQ's plain views).
+            "jobs_in_schema": has_jobs(answers) and answers["task_queue"] != "arq",
             # DRF's browsable API: HTML pages of the items API, a development aid
             # (production serves it only with DOCS_ENABLED).
             "has_browsable_api": has_db,
