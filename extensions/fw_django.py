@@ -280,6 +280,8 @@ def _test_paths(
     # The OpenAPI schema builds without warnings, documents the errors, is served only with docs.
     openapi = has_api_views(answers)
     tests["test_openapi"] = f"{integration}test_openapi.py" if openapi else ""
+    # Requests schemathesis derives from that schema; every response keeps the contract.
+    tests["test_api_contract"] = f"{integration}test_api_contract.py" if openapi else ""
     # Malformed, out-of-range and oversized input to the items API: always a 4xx problem.
     tests["test_bad_input"] = f"{integration}test_bad_input.py" if "items" in names else ""
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
@@ -353,6 +355,8 @@ def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     names = ["pytest", "pytest-cov", "pytest-django", "mypy", "django-stubs", "ruff", "pre-commit"]
     if has_rest(answers):
         names.append("djangorestframework-stubs")
+    if has_api_views(answers):
+        names += ["schemathesis", "hypothesis"]
     if answers["concurrency"] == "async":
         names.append("pytest-asyncio")
     return names

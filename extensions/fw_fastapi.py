@@ -47,7 +47,7 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
-    names = ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
+    names = ["pytest", "pytest-cov", "schemathesis", "hypothesis", "mypy", "ruff", "pre-commit"]
     names.append("pytest-asyncio" if answers["concurrency"] == "async" else "httpx2")
     return names
 

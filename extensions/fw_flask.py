@@ -98,7 +98,7 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     # Flask's own test client drives the app: no HTTP client library needed.
-    return ["pytest", "pytest-cov", "mypy", "ruff", "pre-commit"]
+    return ["pytest", "pytest-cov", "schemathesis", "hypothesis", "mypy", "ruff", "pre-commit"]
 
 
 def database_url(answers: Mapping[str, Any]) -> str:

@@ -270,6 +270,8 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     # Trusted hosts, body limits and headers; the items API under malformed input.
     tests["test_security"] = f"{integration}test_security.py"
     tests["test_bad_input"] = f"{integration}test_bad_input.py" if "items" in names else ""
+    # Requests schemathesis derives from the OpenAPI schema; every response keeps the contract.
+    tests["test_api_contract"] = f"{integration}test_api_contract.py"
     tests["test_migrations"] = f"{integration}test_migrations.py" if "items" in names else ""
     # Database fixtures (a pytest plugin the conftest loads), one module per database kind.
     tests["tests_database"] = "tests/database.py" if "items" in names else ""

@@ -58,6 +58,9 @@ DEV: dict[str, str] = {
     "pytest": "pytest>=9.2,<10",
     "pytest-asyncio": "pytest-asyncio>=1.5,<2",
     "pytest-cov": "pytest-cov>=7.1,<8",
+    # Requests derived from the OpenAPI schema (tests/…/test_api_contract.py), run by Hypothesis.
+    "schemathesis": "schemathesis>=4.32,<5",
+    "hypothesis": "hypothesis>=6.170,<7",
     # Starlette's TestClient (sync projects) is built on httpx2.
     "httpx2": "httpx2>=2.16,<3",
     "mypy": "mypy>=2.4,<3",

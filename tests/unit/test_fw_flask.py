@@ -199,9 +199,10 @@ def test_postgresql_brings_the_sync_driver(database: str, drivers: set[str]) -> 
 
 
 def test_tests_need_no_http_client_library() -> None:
+    """Flask's test client is werkzeug's; schemathesis sends its cases through the app."""
     dev = set(fw_flask.dev_dependencies(answers()))
 
-    assert {"pytest", "pytest-cov", "mypy", "ruff", "pre-commit"} == dev
+    assert {"pytest", "pytest-cov", "schemathesis", "hypothesis", "mypy", "ruff", "pre-commit"} == dev
 
 
 # ----------------------------------------------------------------- runtime

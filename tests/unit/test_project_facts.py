@@ -721,3 +721,17 @@ def test_every_api_schema_the_readme_names_is_one_make_openapi_prints() -> None:
             # FastAPI's "/docs" is "the interactive API docs".
             meaning = docs_enabled[0].meaning
             assert any(path.strip("/") in meaning for path in listed), (a, meaning)
+
+
+def test_every_project_with_a_schema_tests_its_contract_with_schemathesis() -> None:
+    """The contract test, and the two packages it imports, come with the OpenAPI schema."""
+    for combo in combinations.valid_combinations():
+        a = answers(**combo)
+        facts = project.for_answers(a)
+        has_schema = bool(facts.runtime.openapi)
+        contract = facts.layout.path.get("test_api_contract", "")
+        dev = {Requirement(line).name for line in facts.dev_dependencies}
+        assert bool(contract) == has_schema, a
+        assert ({"schemathesis", "hypothesis"} <= dev) == has_schema, a
+        if contract:
+            assert contract.startswith("tests/") and contract.endswith("/test_api_contract.py")
