@@ -583,7 +583,12 @@ def test_dev_dependencies_follow_the_answers() -> None:
         "pre-commit",
     }
     # The contract tests come with the OpenAPI schema, which only the REST API has.
-    assert full == sync | {"djangorestframework-stubs", "pytest-asyncio", "schemathesis", "hypothesis"}
+    assert full == sync | {
+        "djangorestframework-stubs",
+        "pytest-asyncio",
+        "schemathesis",
+        "hypothesis",
+    }
 
 
 def test_the_stubs_match_the_framework_versions() -> None:

@@ -202,7 +202,15 @@ def test_tests_need_no_http_client_library() -> None:
     """Flask's test client is werkzeug's; schemathesis sends its cases through the app."""
     dev = set(fw_flask.dev_dependencies(answers()))
 
-    assert {"pytest", "pytest-cov", "schemathesis", "hypothesis", "mypy", "ruff", "pre-commit"} == dev
+    assert {
+        "pytest",
+        "pytest-cov",
+        "schemathesis",
+        "hypothesis",
+        "mypy",
+        "ruff",
+        "pre-commit",
+    } == dev
 
 
 # ----------------------------------------------------------------- runtime
