@@ -498,6 +498,11 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
                 "condition" not in (spec or {}) for spec in depends.values()
             ):
                 problems.append(f"compose.yaml: {name}'s depends_on must name a condition")
+        # Workers and schedulers use Redis and the broker, never the database.
+        for name in ("worker", "scheduler"):
+            needless = set(services.get(name, {}).get("depends_on", {})) - {"redis", "rabbitmq"}
+            if needless:
+                problems.append(f"compose.yaml: the {name} waits for {sorted(needless)}")
 
         def compose_config() -> list[str]:
             cmd = [tool("docker-compose"), "config", "-q"]
