@@ -29,8 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extensions import combinations
-from tests import test_render
+from tests import combinations, test_render
 from tests.support import PROJECT_NAME, REPO_ROOT, fast_render, make_template_repo, render
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extensions import combinations
+from tests import combinations
 from tests.support import make_template_repo
 
 # Test functions whose passing parametrizations the summary counts, and how it names them.

@@ -31,7 +31,8 @@ import jinja2
 import yaml
 from packaging.requirements import Requirement
 
-from extensions import combinations, decisions, project
+from extensions import decisions, project
+from tests import combinations
 
 # libyaml's loader where PyYAML has it: the render tier parses thousands of files.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -414,7 +415,7 @@ def template_internals(project: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- combinations
 
-# The enumeration itself lives in extensions/combinations.py; these names keep
+# The enumeration itself lives in tests/combinations.py; these names keep
 # the tiers' imports short.
 combo_id = combinations.row_id
 

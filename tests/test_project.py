@@ -46,8 +46,8 @@ import yaml
 from kombu import Connection
 from psycopg import sql
 
-from extensions import combinations, queues
-from tests import bad_input, faults
+from extensions import queues
+from tests import bad_input, combinations, faults
 from tests.support import (
     PROJECT_NAME,
     Outcome,
@@ -64,7 +64,7 @@ from tests.support import (
 pytestmark = pytest.mark.project
 
 # The pairwise covering array of every valid combination, grown from each kind's defaults
-# and the rows the issues name: see extensions/combinations.py.
+# and the rows the issues name: see tests/combinations.py.
 ROWS = combinations.project_rows()
 
 

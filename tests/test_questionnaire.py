@@ -13,7 +13,8 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from extensions import combinations, decisions, project
+from extensions import decisions, project
+from tests import combinations
 from tests.support import (
     ANSWERS_FILE,
     PROJECT_NAME,

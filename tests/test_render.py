@@ -1,6 +1,6 @@
 """Render tier: every valid combination renders and passes the static checks.
 
-The combinations are extensions/combinations.py's: every valid assignment of
+The combinations are tests/combinations.py's: every valid assignment of
 the axes that change the rendered tree (the count is asserted below, per
 framework). Each one is rendered in-process and checked by one test, which
 collects every problem it finds (so one run shows all of them): ruff check
@@ -37,7 +37,8 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions import combinations, decisions, project
+from extensions import decisions, project
+from tests import combinations
 from tests.support import (
     ANSWERS_FILE,
     PROJECT_NAME,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions import combinations
+from tests import combinations
 from tests.support import REPO_ROOT, run, tool
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "template-ci.yml"
@@ -127,7 +127,7 @@ def test_every_marker_runs_in_a_job(workflow: dict[str, Any]) -> None:
 def test_the_project_matrix_is_the_project_tier(workflow: dict[str, Any]) -> None:
     jobs = workflow["jobs"]
     matrix_script = "\n".join(step.get("run", "") for step in jobs["matrix"]["steps"])
-    assert "python3 -m extensions.combinations --json" in matrix_script
+    assert "python3 -m tests.combinations --json" in matrix_script
     project = jobs["project"]
     assert project["needs"] == "matrix"
     assert project["strategy"]["matrix"] == "${{ fromJSON(needs.matrix.outputs.rows) }}"

@@ -23,7 +23,8 @@ import pyte
 import pytest
 import yaml
 
-from extensions import combinations, decisions
+from extensions import decisions
+from tests import combinations
 from tests.support import ANSWERS_FILE, PROJECT_NAME, REPO_ROOT, copier_cli, tool
 
 pytestmark = pytest.mark.terminal
@@ -372,7 +373,7 @@ def test_every_question_fits_an_80_column_screen(template_repo: Path, tmp_path: 
 
 # The walk-through of the issue that asked for this tier: full-stack, async, large,
 # by feature, PostgreSQL, durable jobs, the recommended queue, GitLab. Its answers are a
-# required row of the project tier (extensions/combinations.py), which runs `make check`.
+# required row of the project tier (tests/combinations.py), which runs `make check`.
 WALK_THROUGH = {
     "project_kind": "fullstack",
     "concurrency": "async",

@@ -17,7 +17,8 @@ import jinja2
 import pytest
 import yaml
 
-from extensions import combinations, context, decisions, layout, project
+from extensions import context, decisions, layout, project
+from tests import combinations
 from tests.support import REPO_ROOT, default_answers, offered_values
 
 QUESTIONS: dict[str, Any] = {
@@ -459,7 +460,7 @@ def test_the_array_is_deterministic() -> None:
     outputs = set()
     for seed in ("0", "1", "2"):
         result = subprocess.run(
-            [sys.executable, "-m", "extensions.combinations", "--json"],
+            [sys.executable, "-m", "tests.combinations", "--json"],
             cwd=REPO_ROOT,
             env={**os.environ, "PYTHONHASHSEED": seed},
             capture_output=True,

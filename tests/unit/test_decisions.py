@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from extensions import combinations, decisions
+from extensions import decisions
+from tests import combinations
 from tests.support import default_answers
 
 # ----------------------------------------------------------------- names and slugs

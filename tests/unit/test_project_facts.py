@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from packaging.requirements import Requirement
 
-from extensions import combinations, decisions, layout, project, versions
+from extensions import decisions, layout, project, versions
+from tests import combinations
 from tests.support import default_answers as answers
 from tests.support import run, tool
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from extensions import combinations, decisions, layout, queues, versions
+from extensions import decisions, layout, queues, versions
+from tests import combinations
 from tests.support import default_answers
 
 LIBRARIES = ("celery", "arq", "rq", "dramatiq")

@@ -3,7 +3,7 @@
 The axes, their values and the refusal rules live in :mod:`decisions`
 (``CHOICES`` and ``REFUSAL_RULES``); this module only multiplies them out.
 Nothing here performs I/O, so the test suite, the template's own CI (through
-``python -m extensions.combinations``) and the project tier all see the same
+``python -m tests.combinations``) and the project tier all see the same
 combinations in the same order.
 
 Which axes are multiplied, and why:
@@ -45,7 +45,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from . import decisions
+from extensions import decisions
 
 # The axes that change the rendered tree, in the order combinations are multiplied out
 # (and the order of the parts of a row id).
@@ -730,7 +730,7 @@ def summary() -> str:
     )
 
 
-_USAGE = """usage: python -m extensions.combinations [--json | --table | --all | --ids]
+_USAGE = """usage: python -m tests.combinations [--json | --table | --all | --ids]
 
   --json   the project tier's rows as a GitHub Actions matrix (one line)
   --table  the project tier's rows (covering array first) as a table, with a summary
