@@ -76,5 +76,4 @@ def runtime(answers: Mapping[str, Any], layout: layout_mod.Layout) -> Runtime:
             if answers["concurrency"] == "async"
             else ()
         ),
-        facts={"asgi_app": app},
     )

@@ -48,7 +48,6 @@ class Project:
     has_db: bool
     offload: str  # "process", "thread" or ""
     has_retries: bool
-    has_background_tasks: bool
     features: tuple[str, ...]
     dependencies: tuple[str, ...]
     dev_dependencies: tuple[str, ...]
@@ -192,18 +191,8 @@ class Project:
         return self.layout.module
 
     @property
-    def asgi_app(self) -> str:
-        """The ``module:attribute`` a FastAPI server imports."""
-        return str(self.fw["asgi_app"])
-
-    @property
     def uses_src(self) -> bool:
         return self.answers["project_size"] == "large"
-
-    @property
-    def lint_paths(self) -> tuple[str, ...]:
-        """Folders (or, for the flat layout, ".") the tools look at."""
-        return (".",)
 
     @property
     def coverage_source(self) -> tuple[str, ...]:
@@ -424,7 +413,6 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
         has_db=has_db,
         offload=offload,
         has_retries=answers["project_size"] != "small",
-        has_background_tasks=answers["task_queue"] == "background_tasks",
         features=features,
         dependencies=_requirements(
             versions.RUNTIME, framework.dependencies(answers) + queues.dependencies(answers)

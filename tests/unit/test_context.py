@@ -104,14 +104,14 @@ def test_a_questions_condition_reads_the_answers_in_context(
 
 def test_project_appears_once_every_answer_is_known(env: jinja2.Environment) -> None:
     complete = {**answers(project_size="large"), "_copier_conf": {}}
-    assert render(env, "{{ project.asgi_app }}", **complete) == "acme_orders.main:app"
+    assert render(env, "{{ project.mod.main }}", **complete) == "acme_orders.main"
     assert (
         render(env, "{{ project.path.settings }}", **complete)
         == (project.for_answers(complete).path["settings"])
     )
     incomplete = {key: value for key, value in complete.items() if key != "ci"}
     with pytest.raises(jinja2.UndefinedError):
-        render(env, "{{ project.asgi_app }}", **incomplete)
+        render(env, "{{ project.mod.main }}", **incomplete)
 
 
 def test_templates_read_the_queue_facts(env: jinja2.Environment) -> None:

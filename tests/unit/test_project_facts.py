@@ -102,12 +102,6 @@ def test_has_db(database: str, has_db: bool) -> None:
     assert project.for_answers(answers(database=database)).has_db is has_db
 
 
-@pytest.mark.parametrize(("queue", "on"), [("none", False), ("background_tasks", True)])
-def test_background_tasks_flag(queue: str, on: bool) -> None:
-    facts = project.for_answers(answers(task_queue=queue, background_work="fire_and_forget"))
-    assert facts.has_background_tasks is on
-
-
 def test_group_folders() -> None:
     """``project.on.X`` renders "." (merge into the parent) or "" (skip)."""
     failures = []
@@ -167,10 +161,10 @@ def test_entry_points_and_sources(
     size: str, asgi_app: str, uses_src: bool, coverage: tuple[str, ...]
 ) -> None:
     facts = project.for_answers(answers(project_size=size))
-    assert facts.asgi_app == asgi_app
+    # What uvicorn imports.
+    assert facts.runtime.serve[1] == asgi_app
     assert facts.uses_src is uses_src
     assert facts.coverage_source == coverage
-    assert facts.lint_paths == (".",)
 
 
 @pytest.mark.parametrize("version", decisions.CHOICES["python_version"])
