@@ -306,12 +306,36 @@ class Project:
         return format_call("JobQueue", args, indent, prefix)
 
     @property
+    def pytest_addopts(self) -> tuple[str, ...]:
+        options = ("--cov", "--strict-markers", "--strict-config", "-ra")
+        if self.jobs is not None:
+            # The worker-kill test waits for the queue's redelivery: `make test-slow`.
+            options += ("-m", "not slow")
+        return options
+
+    @property
     def pytest_options(self) -> tuple[tuple[str, str], ...]:
         options = self.runtime.pytest_options
         if self.jobs is not None and self.jobs.is_async:
             known = {key for key, _ in options}
             options += tuple(o for o in queues.ASYNCIO_PYTEST_OPTIONS if o[0] not in known)
+        if self.jobs is not None:
+            options += (("markers", queues.SLOW_MARKER),)
         return options
+
+    @property
+    def make_targets(self) -> tuple[tuple[str, str, str], ...]:
+        """(name, help, command) of the Makefile's targets beyond the common ones."""
+        targets = self.runtime.make_targets
+        if self.jobs is not None:
+            targets += (
+                (
+                    "test-slow",
+                    "Kill the worker mid-job; the job must run again (needs the services)",
+                    "uv run pytest -m slow --no-cov",
+                ),
+            )
+        return targets
 
     @property
     def readiness_checks(self) -> tuple[str, ...]:

@@ -68,6 +68,18 @@ REDELIVERY = {
     ),
 }
 
+# How long the worker-kill test (`make test-slow`) waits for the killed worker's job to
+# succeed, per (library, broker): the bound above, measured with the tests' short
+# retry settings, plus room for a busy CI machine.
+REDELIVERY_TIMEOUT_SECONDS = {
+    ("celery", "rabbitmq"): 30,
+    ("dramatiq", "rabbitmq"): 30,
+    ("celery", "redis"): 60,
+    ("dramatiq", "redis"): 120,
+    ("rq", "redis"): 160,
+    ("arq", "redis"): 60,
+}
+
 # Celery beat's in-memory scheduler: no schedule file to place, share or corrupt. The
 # periodic job is an idempotent sweep, so its last run time need not survive a restart.
 BEAT_SCHEDULER = "celery.beat:Scheduler"
@@ -111,6 +123,10 @@ class Jobs:
         return REDELIVERY[self.library, self.broker]
 
     @property
+    def redelivery_timeout(self) -> int:
+        return REDELIVERY_TIMEOUT_SECONDS[self.library, self.broker]
+
+    @property
     def broker_setting(self) -> str:
         """The setting that holds the broker's URL (Redis doubles as the broker)."""
         return "broker_url" if self.uses_rabbitmq else "redis_url"
@@ -145,12 +161,20 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
 
 def dev_dependencies(answers: Mapping[str, Any]) -> list[str]:
     library = answers["task_queue"]
+    if library not in QUEUES:
+        return []
+    # The worker-kill test finds the processes a worker started (Celery's pool, RQ's
+    # work horse) to kill them with it.
+    kill = ["psutil", "types-psutil"]
     if library == "celery":
-        return ["celery-types"]
+        return ["celery-types", *kill]
     if library == "arq":  # ARQ's code is async, and so are its tests.
-        return ["pytest-asyncio"]
-    return []
+        return ["pytest-asyncio", *kill]
+    return kill
 
+
+# The marker of the worker-kill test: `make check` leaves it out, `make test-slow` runs it.
+SLOW_MARKER = '["slow: kills the worker and waits for the redelivery (make test-slow)"]'
 
 # pytest-asyncio runs the async tests and fixtures without a marker on each.
 ASYNCIO_PYTEST_OPTIONS = (

@@ -73,6 +73,9 @@ DEV: dict[str, str] = {
     "djangorestframework-stubs": "djangorestframework-stubs>=3.18,<3.19",
     # Type stubs for Celery (which ships none).
     "celery-types": "celery-types>=0.26,<0.27",
+    # The worker-kill test (`make test-slow`) kills the worker's whole process tree.
+    "psutil": "psutil>=7.2,<8",
+    "types-psutil": "types-psutil>=7.2,<8",
 }
 
 # Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).

@@ -207,16 +207,19 @@ def test_queue_kwargs(library: str, broker: str, kwargs: tuple[tuple[str, str], 
 
 # ----------------------------------------------------------------- dependencies
 
+# The worker-kill test kills a worker's process tree with psutil.
+KILL = ["psutil", "types-psutil"]
+
 
 @pytest.mark.parametrize(
     ("library", "broker", "runtime", "dev"),
     [
-        ("celery", "redis", ["celery", "redis"], ["celery-types"]),
-        ("celery", "rabbitmq", ["celery", "redis"], ["celery-types"]),
-        ("arq", "redis", ["arq", "redis"], ["pytest-asyncio"]),
-        ("rq", "redis", ["rq", "redis"], []),
-        ("dramatiq", "redis", ["dramatiq-redis", "redis", "apscheduler"], []),
-        ("dramatiq", "rabbitmq", ["dramatiq-rabbitmq", "redis", "apscheduler"], []),
+        ("celery", "redis", ["celery", "redis"], ["celery-types", *KILL]),
+        ("celery", "rabbitmq", ["celery", "redis"], ["celery-types", *KILL]),
+        ("arq", "redis", ["arq", "redis"], ["pytest-asyncio", *KILL]),
+        ("rq", "redis", ["rq", "redis"], KILL),
+        ("dramatiq", "redis", ["dramatiq-redis", "redis", "apscheduler"], KILL),
+        ("dramatiq", "rabbitmq", ["dramatiq-rabbitmq", "redis", "apscheduler"], KILL),
     ],
 )
 def test_dependencies(library: str, broker: str, runtime: list[str], dev: list[str]) -> None:
@@ -260,3 +263,24 @@ def test_the_jobs_namespace_defaults_to_the_project_slug(library: str) -> None:
     jobs = built(library, project_slug="billing-api", package_name="billing_api")
 
     assert jobs.namespace == "billing-api"
+
+
+# The redelivery time each README sentence (queues.REDELIVERY) states, in seconds.
+DOCUMENTED_REDELIVERY = {
+    ("celery", "rabbitmq"): ("at once", 0),
+    ("dramatiq", "rabbitmq"): ("at once", 0),
+    ("celery", "redis"): ("36 s", 36),
+    ("dramatiq", "redis"): ("about a minute", 60),
+    ("rq", "redis"): ("about 100 s", 100),
+    ("arq", "redis"): ("about 30 s", 30),
+}
+
+
+@pytest.mark.parametrize(("library", "broker"), list(queues.REDELIVERY))
+def test_the_kill_test_waits_longer_than_the_documented_redelivery(
+    library: str, broker: str
+) -> None:
+    words, seconds = DOCUMENTED_REDELIVERY[library, broker]
+    assert words in queues.REDELIVERY[library, broker]
+    # Room for a worker's start-up and a busy CI machine.
+    assert built(library, broker).redelivery_timeout >= max(30, 1.5 * seconds)
