@@ -1,0 +1,5 @@
+"""Development: debug pages."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True

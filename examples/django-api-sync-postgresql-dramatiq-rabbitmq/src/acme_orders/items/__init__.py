@@ -1,0 +1,1 @@
+"""The items feature: an example resource with full CRUD."""

@@ -1,0 +1,1 @@
+"""manage.py commands; ``migrate`` checks the database exists first."""

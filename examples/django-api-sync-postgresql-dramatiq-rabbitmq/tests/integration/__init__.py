@@ -1,0 +1,1 @@
+"""Integration tests: the HTTP API through Django's test clients."""

@@ -1,0 +1,104 @@
+"""Jobs submitted through the API, run by the real worker process against the real broker."""
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.jobs import WebhookReceiver, WorkerProcess
+
+URL = "/api/v1/jobs"
+JSON = "application/json"
+FINISHED = {"succeeded", "failed"}
+# Three attempts with short backoffs (tests/jobs.py) finish well within this.
+FINISH_TIMEOUT_SECONDS = 30
+# A killed worker's job runs again within this (see the README's "Background jobs").
+REDELIVERY_TIMEOUT_SECONDS = 30
+
+
+def wait_for_finish(
+    client: Client, job_id: str, seconds: float = FINISH_TIMEOUT_SECONDS
+) -> dict[str, Any]:
+    """Poll the job through the API until it succeeded or failed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get(f"{URL}/{job_id}")
+        job: dict[str, Any] = response.json()
+        if job["status"] in FINISHED:
+            return job
+        if time.monotonic() > deadline:
+            pytest.fail(f"job {job_id} still {job['status']} after {seconds} s")
+        time.sleep(0.1)
+
+
+def test_a_transient_failure_is_retried_until_delivered(
+    client: Client, worker: WorkerProcess, webhook_receiver: WebhookReceiver
+) -> None:
+    webhook_receiver.answer(503, 200)
+    body = {"url": webhook_receiver.url, "payload": {"event": "order.paid", "order": 42}}
+
+    response = client.post(
+        URL, body, content_type=JSON, headers={"X-Request-ID": "retry-then-deliver"}
+    )
+    assert response.status_code == 202
+    job = wait_for_finish(client, response.json()["id"])
+
+    assert job["status"] == "succeeded", job
+    assert (job["attempts"], job["result"], job["error"]) == (2, {"status_code": 200}, None)
+    first, second = webhook_receiver.wait_for(2)
+    assert first.json() == second.json() == {"event": "order.paid", "order": 42}
+    # The receiver can tell a retry from a new webhook: the key stays the job's id.
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"] == job["id"]
+    # The request id of the submission reached the worker's log lines.
+    worker.wait_for_output("retry-then-deliver")
+
+
+def test_a_permanent_failure_is_not_retried(
+    client: Client, worker: WorkerProcess, webhook_receiver: WebhookReceiver
+) -> None:
+    webhook_receiver.answer(400)
+
+    response = client.post(URL, {"url": webhook_receiver.url}, content_type=JSON)
+    job = wait_for_finish(client, response.json()["id"])
+
+    assert job["status"] == "failed", job
+    assert job["attempts"] == 1
+    assert job["error"] == f"{webhook_receiver.url} answered 400"
+    assert len(webhook_receiver.deliveries) == 1
+
+
+def test_an_idempotent_resubmission_is_delivered_once(
+    client: Client, worker: WorkerProcess, webhook_receiver: WebhookReceiver
+) -> None:
+    body = {"url": webhook_receiver.url, "payload": {"event": "invoice.sent"}}
+    key = {"Idempotency-Key": "invoice-7-sent"}
+
+    first = client.post(URL, body, content_type=JSON, headers=key)
+    again = client.post(URL, body, content_type=JSON, headers=key)
+    job = wait_for_finish(client, first.json()["id"])
+
+    assert again.json()["id"] == job["id"]
+    assert job["status"] == "succeeded", job
+    assert len(webhook_receiver.deliveries) == 1
+
+
+@pytest.mark.slow
+def test_a_job_runs_again_when_its_worker_is_killed(
+    client: Client, worker: WorkerProcess, webhook_receiver: WebhookReceiver
+) -> None:
+    webhook_receiver.hold()
+    body = {"url": webhook_receiver.url, "payload": {"event": "order.shipped"}}
+    response = client.post(URL, body, content_type=JSON)
+    job_id = response.json()["id"]
+    # The worker is mid-delivery, waiting for the receiver's answer, when it dies.
+    webhook_receiver.wait_for(1)
+    worker.crash_and_restart()
+    webhook_receiver.release()
+
+    job = wait_for_finish(client, job_id, seconds=REDELIVERY_TIMEOUT_SECONDS)
+
+    assert job["status"] == "succeeded", job
+    # Delivered at least once, never as another webhook: every request carries the job's key.
+    keys = {delivery.headers["idempotency-key"] for delivery in webhook_receiver.deliveries}
+    assert keys == {job_id}

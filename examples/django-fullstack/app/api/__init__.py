@@ -1,0 +1,1 @@
+"""HTTP endpoints: parse the request, call a service or selector, shape the response."""

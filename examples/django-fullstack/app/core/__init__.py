@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: errors, logging, security and outbound HTTP."""

@@ -1,0 +1,1 @@
+"""Reads: every query that fetches data for a view or a service."""

@@ -1,0 +1,1 @@
+"""Django REST Framework serializers: request and response bodies."""

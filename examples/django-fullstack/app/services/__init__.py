@@ -1,0 +1,1 @@
+"""Business logic that writes: services validate, then change the database."""

@@ -1,0 +1,59 @@
+"""Structured logs: JSON lines, and a request id on every line of a request."""
+
+import json
+import logging
+
+import structlog
+from django.conf import settings
+from django.test import Client
+from structlog.testing import capture_logs
+
+from app.core.logging import configure_logging
+
+
+def test_every_request_is_logged_with_its_id(client: Client) -> None:
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        client.get("/health/live", headers={"X-Request-ID": "req-7"})
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    assert entry["request_id"] == "req-7"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/live", 200)
+    # Once the response is sent, the id is forgotten.
+    assert "request_id" not in structlog.contextvars.get_contextvars()
+
+
+class RequestIdRecorder(logging.Handler):
+    """Notes the request id bound while each record is logged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.request_ids: list[str | None] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.request_ids.append(structlog.contextvars.get_contextvars().get("request_id"))
+
+
+def test_django_logs_a_failed_request_with_its_id(client: Client) -> None:
+    recorder = RequestIdRecorder()
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(recorder)
+    try:
+        client.get("/no-such-route", headers={"X-Request-ID": "req-8"})
+    finally:
+        django_request.removeHandler(recorder)
+
+    # "Not Found: /no-such-route", logged once the middleware chain has returned.
+    assert recorder.request_ids == ["req-8"]
+
+
+def test_standard_library_records_become_json_lines() -> None:
+    configure_logging({"level": "INFO", "json": True})
+    try:
+        record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "slow", (), None)
+        with structlog.contextvars.bound_contextvars(request_id="req-9"):
+            line = logging.getLogger().handlers[0].format(record)
+    finally:
+        configure_logging(settings.LOGGING)
+
+    entry = json.loads(line)
+    assert (entry["event"], entry["level"], entry["request_id"]) == ("slow", "warning", "req-9")

@@ -1,0 +1,33 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from app.database import SessionDep
+from app.http_client import http_client_from
+from app.schemas.health import Liveness, Readiness
+from app.services.health import HealthService
+from app.settings import settings_from
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+async def get_health_service(request: Request, session: SessionDep) -> HealthService:
+    return HealthService(
+        session=session,
+        http_client=http_client_from(request),
+        upstream_urls=[str(url) for url in settings_from(request).readiness_urls],
+    )
+
+
+@router.get("/live")
+async def live() -> Liveness:
+    """The process is up and serving requests."""
+    return Liveness()
+
+
+@router.get("/ready", responses={503: {"description": "A dependency is unavailable"}})
+async def ready(service: Annotated[HealthService, Depends(get_health_service)]) -> Readiness:
+    """Every dependency answers: this instance can take traffic."""
+    return await service.readiness()

@@ -1,0 +1,1 @@
+"""Clients that hand jobs to the task queue."""

@@ -1,0 +1,1 @@
+"""Data access. The only layer that builds queries."""

@@ -1,0 +1,1 @@
+"""Business logic. Services call repositories, never the HTTP layer."""

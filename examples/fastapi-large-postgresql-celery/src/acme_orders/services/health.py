@@ -1,0 +1,79 @@
+"""Readiness: can this instance serve traffic? Every dependency must answer."""
+
+import httpx
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
+
+from acme_orders.core.database import ping
+from acme_orders.core.errors import ServiceUnavailableError
+from acme_orders.core.http import get_ok
+from acme_orders.queues.jobs import JobQueue
+from acme_orders.repositories.jobs import JobRepository
+from acme_orders.schemas.health import Check, Readiness
+
+logger = structlog.stdlib.get_logger(__name__)
+
+
+class HealthService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        http_client: httpx.AsyncClient,
+        upstream_urls: list[str],
+        job_queue: JobQueue | None = None,
+        jobs: JobRepository | None = None,
+    ) -> None:
+        self._session = session
+        self._http_client = http_client
+        self._upstream_urls = upstream_urls
+        self._job_queue = job_queue
+        self._jobs = jobs
+
+    async def readiness(self) -> Readiness:
+        """All checks, or ``ServiceUnavailableError`` listing them when one fails."""
+        checks = [await self._check_database()]
+        if self._job_queue is not None:
+            checks.append(await self._check_broker(self._job_queue))
+        if self._jobs is not None:
+            checks.append(await self._check_redis(self._jobs))
+        for url in self._upstream_urls:
+            checks.append(await self._check_upstream(url))
+        if not all(check.ok for check in checks):
+            failed = [check.name for check in checks if not check.ok]
+            logger.warning("not_ready", failed=failed)
+            raise ServiceUnavailableError(
+                "A dependency is unavailable.",
+                checks=[check.model_dump() for check in checks],
+            )
+        return Readiness(checks=checks)
+
+    async def _check_database(self) -> Check:
+        try:
+            await ping(self._session)
+        except (SQLAlchemyError, OSError) as error:
+            return Check(name="database", ok=False, detail=type(error).__name__)
+        return Check(name="database", ok=True)
+
+    async def _check_broker(self, job_queue: JobQueue) -> Check:
+        try:
+            await run_in_threadpool(job_queue.ping)
+        # Whatever the client raises, the broker cannot take jobs now.
+        except Exception as error:
+            return Check(name="broker", ok=False, detail=type(error).__name__)
+        return Check(name="broker", ok=True)
+
+    async def _check_redis(self, jobs: JobRepository) -> Check:
+        try:
+            await run_in_threadpool(jobs.ping)
+        except Exception as error:
+            return Check(name="redis", ok=False, detail=type(error).__name__)
+        return Check(name="redis", ok=True)
+
+    async def _check_upstream(self, url: str) -> Check:
+        try:
+            await get_ok(self._http_client, url)
+        except httpx.HTTPError as error:
+            return Check(name=url, ok=False, detail=type(error).__name__)
+        return Check(name=url, ok=True)

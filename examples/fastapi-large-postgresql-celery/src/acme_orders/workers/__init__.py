@@ -1,0 +1,1 @@
+"""The worker processes: job logic, the queue's worker and its scheduler."""

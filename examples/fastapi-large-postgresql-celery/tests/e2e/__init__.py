@@ -1,0 +1,1 @@
+"""End-to-end tests: whole user journeys through the API."""

@@ -1,0 +1,1 @@
+"""Integration tests: the HTTP API through the ASGI app."""

@@ -1,0 +1,1 @@
+"""Unit tests: services and repositories against a real database session."""

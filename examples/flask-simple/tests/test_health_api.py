@@ -1,0 +1,61 @@
+"""Liveness, readiness and the request id, through the HTTP API."""
+
+import structlog
+from flask.testing import FlaskClient
+from structlog.testing import capture_logs
+
+from main import create_app
+from settings import Settings
+
+# Nothing listens on the discard port, so a probe of it fails at once.
+UNREACHABLE_URL = "http://127.0.0.1:9/health"
+
+
+def test_liveness(client: FlaskClient) -> None:
+    response = client.get("/health/live")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readiness_reports_each_check(client: FlaskClient) -> None:
+    response = client.get("/health/ready")
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["checks"] == [{"name": "database", "ok": True, "detail": None}]
+
+
+def test_readiness_fails_while_an_upstream_is_down(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"readiness_urls": [UNREACHABLE_URL]}))
+
+    response = app.test_client().get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    failed = [check for check in response.get_json()["checks"] if not check["ok"]]
+    assert [check["name"] for check in failed] == [UNREACHABLE_URL]
+
+
+def test_request_id_is_echoed(client: FlaskClient) -> None:
+    response = client.get("/health/live", headers={"X-Request-ID": "req-42"})
+
+    assert response.headers["X-Request-ID"] == "req-42"
+
+
+def test_unsafe_request_id_is_replaced(client: FlaskClient) -> None:
+    response = client.get("/health/live", headers={"X-Request-ID": "bad id\t<script>"})
+
+    request_id = response.headers["X-Request-ID"]
+    assert request_id != "bad id\t<script>"
+    assert len(request_id) == 32
+
+
+def test_every_request_is_logged_with_its_id(client: FlaskClient) -> None:
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        client.get("/health/live", headers={"X-Request-ID": "req-42"})
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    assert entry["request_id"] == "req-42"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/live", 200)
