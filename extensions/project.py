@@ -338,11 +338,19 @@ class Project:
         return targets
 
     @property
+    def checks_broker(self) -> bool:
+        """Whether readiness pings a broker apart from Redis: with Redis as the broker, the
+        job records' check is the broker's too."""
+        return self.jobs is not None and self.jobs.uses_rabbitmq
+
+    @property
     def readiness_checks(self) -> tuple[str, ...]:
         """The names of the readiness probe's checks, in order (upstream URLs aside)."""
         names = ["database"] if self.has_db else []
+        if self.checks_broker:
+            names.append("broker")
         if self.jobs is not None:
-            names += ["broker", "redis"]
+            names.append("redis")
         return tuple(names)
 
     @property

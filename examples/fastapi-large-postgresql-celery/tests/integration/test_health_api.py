@@ -23,7 +23,7 @@ async def test_readiness_reports_each_check(client: AsyncClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert [check["name"] for check in body["checks"]] == ["database", "broker", "redis"]
+    assert [check["name"] for check in body["checks"]] == ["database", "redis"]
     assert all(check["ok"] and check["detail"] is None for check in body["checks"])
 
 

@@ -19,7 +19,6 @@ async def get_health_service(request: Request, session: SessionDep) -> HealthSer
         session=session,
         http_client=http_client_from(request),
         upstream_urls=[str(url) for url in settings_from(request).readiness_urls],
-        job_queue=request.app.state.job_queue,
         jobs=JobRepository(request.app.state.redis, settings_from(request).jobs_queue),
     )
 

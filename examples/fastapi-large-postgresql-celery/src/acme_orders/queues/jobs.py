@@ -32,10 +32,5 @@ class JobQueue:
         """Send the delivery task; its task id is the job id, so both logs name the same thing."""
         self._app.send_task(DELIVER_WEBHOOK, args=[job_id], task_id=job_id, queue=self._queue)
 
-    def ping(self) -> None:
-        """Raise unless the broker accepts a connection."""
-        with self._app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1)
-
     def close(self) -> None:
         self._app.close()

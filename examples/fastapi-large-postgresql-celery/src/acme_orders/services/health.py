@@ -9,7 +9,6 @@ from starlette.concurrency import run_in_threadpool
 from acme_orders.core.database import ping
 from acme_orders.core.errors import ServiceUnavailableError
 from acme_orders.core.http import get_ok
-from acme_orders.queues.jobs import JobQueue
 from acme_orders.repositories.jobs import JobRepository
 from acme_orders.schemas.health import Check, Readiness
 
@@ -22,20 +21,16 @@ class HealthService:
         session: AsyncSession,
         http_client: httpx.AsyncClient,
         upstream_urls: list[str],
-        job_queue: JobQueue | None = None,
         jobs: JobRepository | None = None,
     ) -> None:
         self._session = session
         self._http_client = http_client
         self._upstream_urls = upstream_urls
-        self._job_queue = job_queue
         self._jobs = jobs
 
     async def readiness(self) -> Readiness:
         """All checks, or ``ServiceUnavailableError`` listing them when one fails."""
         checks = [await self._check_database()]
-        if self._job_queue is not None:
-            checks.append(await self._check_broker(self._job_queue))
         if self._jobs is not None:
             checks.append(await self._check_redis(self._jobs))
         for url in self._upstream_urls:
@@ -55,14 +50,6 @@ class HealthService:
         except (SQLAlchemyError, OSError) as error:
             return Check(name="database", ok=False, detail=type(error).__name__)
         return Check(name="database", ok=True)
-
-    async def _check_broker(self, job_queue: JobQueue) -> Check:
-        try:
-            await run_in_threadpool(job_queue.ping)
-        # Whatever the client raises, the broker cannot take jobs now.
-        except Exception as error:
-            return Check(name="broker", ok=False, detail=type(error).__name__)
-        return Check(name="broker", ok=True)
 
     async def _check_redis(self, jobs: JobRepository) -> Check:
         try:
