@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +81,64 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = root / "mypy-cache"
     path.mkdir(exist_ok=True)
     return path
+
+
+# Rough seconds one test of each slow tier takes here (the rest take well under one).
+_TIER_SECONDS = {"fuzz": 90.0, "project": 45.0, "update": 30.0, "terminal": 15.0}
+
+
+def _seconds(item: pytest.Item) -> float:
+    """What a test is expected to take, to share the slow ones out between the workers."""
+    for tier, seconds in _TIER_SECONDS.items():
+        if item.get_closest_marker(tier) is None:
+            continue
+        callspec = getattr(item, "callspec", None)
+        answers: dict[str, Any] = callspec.params.get("answers", {}) if callspec else {}
+        if tier == "project" and answers:
+            # Services, and the durability rows' waits for redelivery and outages.
+            seconds += 30.0 * (answers.get("database") == "postgresql")
+            seconds += 30.0 * (answers.get("background_work") == "durable")
+            durability = getattr(getattr(item, "module", None), "DURABILITY_ROWS", frozenset())
+            seconds += 90.0 * (combinations.row_id(answers) in durability)
+        return seconds
+    return 0.0
+
+
+def spread[T](items: Sequence[T], workers: int, seconds: Callable[[T], float]) -> list[T]:
+    """The items reordered so that xdist's first split hands each worker the same load.
+
+    xdist's worksteal scheduler first gives each worker a contiguous share of the
+    collection, equal in count, and later moves tests only from the back of a busy
+    worker's queue. Left in collection order, every project row would sit at the front
+    of one worker's share and run one after the other there. Here each share starts
+    with its part of the slow tests (longest first, split so that the parts take about
+    as long), followed by quick ones up to the share's size.
+    """
+    cost = {id(item): seconds(item) for item in items}
+    slow = sorted((item for item in items if cost[id(item)]), key=lambda i: -cost[id(i)])
+    quick = [item for item in items if not cost[id(item)]]
+    groups: list[list[T]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for item in slow:
+        lightest = loads.index(min(loads))
+        groups[lightest].append(item)
+        loads[lightest] += cost[id(item)]
+    ordered: list[T] = []
+    remaining = len(items)
+    for index, group in enumerate(groups):
+        share = remaining // (workers - index)  # as xdist divides the collection
+        remaining -= share
+        fill = share - len(group)
+        if fill < 0:
+            return list(items)  # more slow tests than a share holds: keep the order
+        ordered += group + quick[:fill]
+        del quick[:fill]
+    return ordered + quick
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, order the tests so the slow tiers run side by side on every worker."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        items[:] = spread(items, workers, _seconds)
