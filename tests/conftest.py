@@ -65,24 +65,6 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_template_repo(tmp_path_factory.mktemp("template") / "repo")
 
 
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One mypy cache for every generated project of this run, shared by the xdist workers.
-
-    A project's third-party packages (FastAPI, Django's stubs, SQLAlchemy...) are the same
-    files in every project of a framework: checked once, each later `make check` reads them
-    from here (about 20 s down to 3 s). mypy keys each module's entry by its content hash
-    and options, and rechecks a module whose file or dependencies differ, so a project's own
-    code is always checked.
-    """
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist each worker's base is a folder of the run's own.
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    path = root / "mypy-cache"
-    path.mkdir(exist_ok=True)
-    return path
-
-
 # Rough seconds one test of each slow tier takes here (the rest take well under one).
 _TIER_SECONDS = {"fuzz": 90.0, "project": 45.0, "update": 30.0, "terminal": 15.0}
 

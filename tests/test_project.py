@@ -671,11 +671,7 @@ def audit_collects_every_locked_package(project_dir: Path, env: Mapping[str, str
 
 @pytest.mark.parametrize("answers", RUN_ORDER, ids=combinations.row_id)
 def test_generated_project(
-    template_repo: Path,
-    mypy_cache: Path,
-    tmp_path: Path,
-    request: pytest.FixtureRequest,
-    answers: dict[str, Any],
+    template_repo: Path, tmp_path: Path, request: pytest.FixtureRequest, answers: dict[str, Any]
 ) -> None:
     project_dir = render(
         template_repo, tmp_path / "project", {"project_name": PROJECT_NAME, **answers}
@@ -705,12 +701,7 @@ def test_generated_project(
     resources = ExitStack()
     request.addfinalizer(resources.close)
     # The project's own tests create their databases on this server.
-    make_env = {
-        **env,
-        "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}",
-        # A framework's plugins are part of each entry: one cache per framework.
-        "MYPY_CACHE_DIR": str(mypy_cache / answers["framework"]),
-    }
+    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
     if facts.uses_postgresql:
         make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
     if facts.jobs:
