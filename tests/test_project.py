@@ -729,8 +729,8 @@ def test_generated_project(
 
     durability = combinations.row_id(answers) in DURABILITY_ROWS
     background = resources.enter_context(ThreadPoolExecutor(max_workers=1))
-    # The project's worker-kill test waits for the queue's redelivery (up to a minute and
-    # a half): it runs beside the served steps below, on a queue of its own.
+    # The project's worker-kill test waits for the queue's redelivery (RQ's takes about
+    # 100 s): it runs beside the served steps below, on a queue of its own.
     killed_worker = (
         background.submit(run, ["make", "test-slow"], cwd=project_dir, env=make_env, timeout=600)
         if durability
