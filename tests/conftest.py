@@ -99,23 +99,24 @@ def spread[T](items: Sequence[T], workers: int, seconds: Callable[[T], float]) -
     cost = {id(item): seconds(item) for item in items}
     slow = sorted((item for item in items if cost[id(item)]), key=lambda i: -cost[id(i)])
     quick = [item for item in items if not cost[id(item)]]
+    shares, remaining = [], len(items)
+    for index in range(workers):
+        shares.append(remaining // (workers - index))  # as xdist divides the collection
+        remaining -= shares[-1]
     groups: list[list[T]] = [[] for _ in range(workers)]
     loads = [0.0] * workers
     for item in slow:
-        lightest = loads.index(min(loads))
+        # The least loaded group with room left in its share.
+        open_groups = [i for i in range(workers) if len(groups[i]) < shares[i]]
+        lightest = min(open_groups, key=loads.__getitem__)
         groups[lightest].append(item)
         loads[lightest] += cost[id(item)]
     ordered: list[T] = []
-    remaining = len(items)
-    for index, group in enumerate(groups):
-        share = remaining // (workers - index)  # as xdist divides the collection
-        remaining -= share
+    for group, share in zip(groups, shares, strict=True):
         fill = share - len(group)
-        if fill < 0:
-            return list(items)  # more slow tests than a share holds: keep the order
         ordered += group + quick[:fill]
         del quick[:fill]
-    return ordered + quick
+    return ordered
 
 
 @pytest.hookimpl(trylast=True)

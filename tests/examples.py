@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         EXAMPLES_DIR.parts
     ):
         name = parts[len(EXAMPLES_DIR.parts)]
+        if name not in EXAMPLES:
+            parser.error(f"{path}: not a file of an example ({', '.join(EXAMPLES)})")
         answers = {**EXAMPLES[name], **answers}
         rendered = Path(*parts[len(EXAMPLES_DIR.parts) + 1 :]).as_posix()
     else:

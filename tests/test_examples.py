@@ -10,11 +10,15 @@ from tests.support import REPO_ROOT, run, tool
 REGENERATE = "uv run python -m tests.examples"
 
 
+# What running a project's tools inside an example leaves: never rendered, never committed.
+TOOL_LEFTOVERS = {".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
 def files_of(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not TOOL_LEFTOVERS & set(path.relative_to(root).parts)
     }
 
 

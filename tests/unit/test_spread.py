@@ -31,10 +31,11 @@ def test_each_share_starts_with_as_much_slow_work() -> None:
     assert quick == [f"render-{n}" for n in range(20)]
 
 
-def test_too_many_slow_tests_keep_the_collection_order() -> None:
-    # Three equal slow tests for two workers: the first group (two) outgrows the first
-    # share (one), so no order can give both workers the same load at the start.
+def test_a_run_of_slow_tests_only_fills_each_share() -> None:
+    # Three equal slow tests for two workers: shares of one and two tests. The first
+    # share is full after one, so the third joins the second share.
     items = ["slow-1", "slow-2", "slow-3"]
 
-    assert spread(items, 2, lambda _: 10.0) == items
-    assert spread(list(reversed(items)), 2, lambda _: 10.0) == list(reversed(items))
+    ordered = spread(items, 2, lambda _: 10.0)
+
+    assert shares(ordered, 2) == [["slow-1"], ["slow-2", "slow-3"]]

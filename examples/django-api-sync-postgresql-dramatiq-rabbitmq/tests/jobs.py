@@ -180,11 +180,17 @@ class WorkerProcess:
     def crash_and_restart(self) -> None:
         """Kill the worker as a dying container would, then start it again.
 
-        Every process it started (a pool, a work horse) gets SIGKILL with it: what it
-        had taken but not finished is the queue's to hand out again.
+        Every process it started (a pool, a work horse) dies with it. All are stopped
+        first, so none sees another die and hands its job back: what the worker had
+        taken but not finished is the queue's to deliver again.
         """
         root = psutil.Process(self.process.pid)
-        for process in [*root.children(recursive=True), root]:
+        root.suspend()
+        tree = [root, *root.children(recursive=True)]
+        for process in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.suspend()
+        for process in tree:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
         self.process.wait()
