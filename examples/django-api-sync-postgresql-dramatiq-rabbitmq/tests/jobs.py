@@ -186,11 +186,11 @@ class WorkerProcess:
         """
         root = psutil.Process(self.process.pid)
         root.suspend()
-        tree = [root, *root.children(recursive=True)]
-        for process in tree:
+        children = root.children(recursive=True)
+        for child in children:
             with contextlib.suppress(psutil.NoSuchProcess):
-                process.suspend()
-        for process in tree:
+                child.suspend()
+        for process in [root, *children]:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
         self.process.wait()
