@@ -21,14 +21,14 @@ import importlib
 import importlib.util
 import shlex
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import yaml
 from copier_template_extensions import ContextHook
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, Template, nodes, pass_context
 from jinja2.runtime import Context
 
 _HERE = Path(__file__).resolve().parent
@@ -146,10 +146,46 @@ class ProjectContext(ContextHook):
         environment.filters["python_string"] = python_string
         environment.filters["toml_string"] = toml_string
         environment.filters["make_command"] = make_command
+        _compile_each_string_once(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
         if all(key in context for key in project_facts.ANSWER_KEYS):
             context["project"] = project_facts.for_answers(_answers(context))
+
+
+def _compile_each_string_once(environment: Environment) -> None:
+    """Reuse the compiled template of a string Copier renders again.
+
+    Copier renders every path of the template part by part, and compiles each
+    part anew: the same few folder names (``{{ project.on.fastapi }}``, ...)
+    were compiled about 800 times per render, a third of its time. Compiling a
+    source once per environment gives the same template. A cache hit still runs
+    the extensions' ``preprocess``, as a compile would: Copier's ``yield`` tag
+    resets its state there. Strings holding a ``yield`` tag are compiled every
+    time all the same.
+    """
+    compile_string = environment.from_string
+    compiled: dict[str, Template] = {}
+
+    def from_string(
+        source: str | nodes.Template,
+        globals: MutableMapping[str, Any] | None = None,
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        if (
+            not isinstance(source, str)
+            or globals is not None
+            or template_class is not None
+            or "yield" in source
+        ):
+            return compile_string(source, globals, template_class)
+        if source in compiled:
+            environment.preprocess(source)
+        else:
+            compiled[source] = compile_string(source)
+        return compiled[source]
+
+    environment.from_string = from_string  # type: ignore[method-assign]
 
 
 def _answers(context: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
 import pytest
 
 from extensions import context, decisions, project
@@ -210,3 +211,54 @@ def test_make_command_runs_each_word_as_written(tmp_path: Path) -> None:
     outcome = run(["make", "--no-print-directory", "show"], cwd=tmp_path)
     assert outcome.ok, outcome.report()
     assert outcome.stdout.split("\n")[:-1] == words[1:]
+
+
+class CountingPreprocess(jinja2.ext.Extension):
+    """Records ``preprocess`` calls: Copier's ``yield`` tag resets its state there."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        self.sources: list[str] = []
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        self.sources.append(source)
+        return source
+
+
+def spied_env() -> tuple[jinja2.Environment, list[str], list[str]]:
+    """An environment with the extension, and the sources it compiles and preprocesses."""
+    env = jinja2.Environment(
+        extensions=[CountingPreprocess, context.ProjectContext],
+        autoescape=False,  # noqa: S701 - code, not HTML
+    )
+    counter = next(e for e in env.extensions.values() if isinstance(e, CountingPreprocess))
+    compiled: list[str] = []
+    real_compile = env.compile
+
+    def compile_spy(source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source)
+        return real_compile(source, *args, **kwargs)
+
+    env.compile = compile_spy  # type: ignore[method-assign]
+    return env, compiled, counter.sources
+
+
+def test_a_string_rendered_again_is_compiled_once_and_preprocessed_each_time() -> None:
+    env, compiled, preprocessed = spied_env()
+    part = "{{ name }}"
+    assert [env.from_string(part).render(name=name) for name in ("a", "b", "")] == ["a", "b", ""]
+    assert compiled == [part]
+    assert preprocessed == [part, part, part]
+
+    # Another source is another template; one with globals of its own is compiled anew.
+    assert env.from_string("{{ name }}!").render(name="c") == "c!"
+    assert env.from_string(part, globals={"name": "g"}).render() == "g"
+    assert compiled == [part, "{{ name }}!", part]
+
+
+def test_a_string_with_a_yield_tag_is_compiled_every_time() -> None:
+    env, compiled, _ = spied_env()
+    source = "{# yield #}{{ name }}"
+    for name in ("a", "b"):
+        assert env.from_string(source).render(name=name) == name
+    assert compiled == [source, source]
