@@ -13,8 +13,8 @@ import jinja2.ext
 import pytest
 
 from extensions import context, decisions, project
+from tests.support import REPO_ROOT, run, tool
 from tests.support import default_answers as answers
-from tests.support import run, tool
 
 
 @pytest.fixture
@@ -262,3 +262,23 @@ def test_a_string_with_a_yield_tag_is_compiled_every_time() -> None:
     for name in ("a", "b"):
         assert env.from_string(source).render(name=name) == name
     assert compiled == [source, source]
+
+
+JINJA_MARKUP = ("{{", "{%", "{#")
+
+
+def test_a_template_file_is_rendered_exactly_when_it_holds_jinja_markup() -> None:
+    """Copier compiles every ``.jinja`` file and copies the others byte for byte: a file with
+    markup but no suffix would ship the markup; one with the suffix but none costs a compile."""
+    rendered_without_markup, copied_with_markup = [], []
+    for path in (REPO_ROOT / "template").rglob("*"):
+        if not path.is_file():
+            continue
+        has_markup = any(marker in path.read_text() for marker in JINJA_MARKUP)
+        relative = path.relative_to(REPO_ROOT).as_posix()
+        if path.suffix == ".jinja" and not has_markup:
+            rendered_without_markup.append(relative)
+        elif path.suffix != ".jinja" and has_markup:
+            copied_with_markup.append(relative)
+    assert rendered_without_markup == []
+    assert copied_with_markup == []
