@@ -96,6 +96,12 @@ class Project:
         return "from fastapi.testclient import TestClient"
 
     @property
+    def has_transient_statuses(self) -> bool:
+        """Whether the HTTP module says which answers are worth sending again: its own
+        retries read it, and so does the webhook delivery of the jobs."""
+        return self.has_retries or self.jobs is not None
+
+    @property
     def http_client_type(self) -> str:
         return "httpx.AsyncClient" if self.is_async else "httpx.Client"
 

@@ -97,6 +97,29 @@ def test_retries_outside_small(size: str, retries: bool) -> None:
     assert project.for_answers(answers(project_size=size)).has_retries is retries
 
 
+@pytest.mark.parametrize(
+    ("size", "background_work", "task_queue", "defined"),
+    [
+        ("small", "none", "none", False),
+        ("small", "durable", "celery", True),
+        ("medium", "none", "none", True),
+        ("medium", "durable", "rq", True),
+    ],
+)
+def test_transient_statuses_are_defined_for_retries_and_for_jobs(
+    size: str, background_work: str, task_queue: str, defined: bool
+) -> None:
+    facts = project.for_answers(
+        answers(
+            project_size=size,
+            background_work=background_work,
+            task_queue=task_queue,
+            concurrency="sync",
+        )
+    )
+    assert facts.has_transient_statuses is defined
+
+
 @pytest.mark.parametrize(("database", "has_db"), [("none", False), ("sqlite", True)])
 def test_has_db(database: str, has_db: bool) -> None:
     assert project.for_answers(answers(database=database)).has_db is has_db

@@ -1,5 +1,7 @@
 """Outbound HTTP: one client per use, explicit timeouts, retries."""
 
+from http import HTTPStatus
+
 import httpx
 from django.conf import settings
 from tenacity import (
@@ -9,13 +11,24 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-# Statuses worth another try: rate limiting and temporary upstream failures.
-TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+# Answers that say "try again later"; every other 4xx will never succeed.
+RETRY_LATER_STATUSES = frozenset(
+    {
+        HTTPStatus.REQUEST_TIMEOUT,
+        HTTPStatus.TOO_EARLY,
+        HTTPStatus.TOO_MANY_REQUESTS,
+    }
+)
 
 
-def _is_transient(error: BaseException) -> bool:
+def is_transient(status: int) -> bool:
+    """Whether an answer with ``status`` may succeed when the request is sent again later."""
+    return status in RETRY_LATER_STATUSES or status >= HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def _worth_retrying(error: BaseException) -> bool:
     if isinstance(error, httpx.HTTPStatusError):
-        return error.response.status_code in TRANSIENT_STATUSES
+        return is_transient(error.response.status_code)
     return isinstance(error, httpx.TransportError)
 
 
@@ -29,7 +42,7 @@ def build_http_client() -> httpx.Client:
 
 
 @retry(
-    retry=retry_if_exception(_is_transient),
+    retry=retry_if_exception(_worth_retrying),
     stop=stop_after_attempt(3),
     wait=wait_exponential_jitter(multiplier=0.1, max=2, jitter=0.1),
     reraise=True,

@@ -7,12 +7,12 @@ should: transient failures raise :class:`TransientDeliveryError`, permanent ones
 """
 
 from datetime import timedelta
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 import structlog
 
+from acme_orders.core.http import is_transient
 from acme_orders.repositories.jobs import JobRepository
 
 # Names the web process enqueues by and the worker registers under.
@@ -23,14 +23,6 @@ EXPIRE_EVERY_SECONDS = 300
 # No retry waits longer than this, whatever the attempt.
 MAX_BACKOFF_SECONDS = 300.0
 DELIVERY_TIMEOUT_SECONDS = 10.0
-# Answers that say "try again later"; every other 4xx will never succeed.
-RETRYABLE_STATUSES = frozenset(
-    {
-        HTTPStatus.REQUEST_TIMEOUT,
-        HTTPStatus.TOO_EARLY,
-        HTTPStatus.TOO_MANY_REQUESTS,
-    }
-)
 
 logger = structlog.stdlib.get_logger(__name__)
 
@@ -69,7 +61,7 @@ def deliver_webhook(
     if response.is_success:
         return status
     message = f"{url} answered {status}"
-    if status in RETRYABLE_STATUSES or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+    if is_transient(status):
         raise TransientDeliveryError(message)
     raise PermanentDeliveryError(message)
 
