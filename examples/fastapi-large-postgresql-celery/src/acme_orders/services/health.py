@@ -21,7 +21,7 @@ class HealthService:
         session: AsyncSession,
         http_client: httpx.AsyncClient,
         upstream_urls: list[str],
-        jobs: JobRepository | None = None,
+        jobs: JobRepository,
     ) -> None:
         self._session = session
         self._http_client = http_client
@@ -31,8 +31,7 @@ class HealthService:
     async def readiness(self) -> Readiness:
         """All checks, or ``ServiceUnavailableError`` listing them when one fails."""
         checks = [await self._check_database()]
-        if self._jobs is not None:
-            checks.append(await self._check_redis(self._jobs))
+        checks.append(await self._check_redis())
         for url in self._upstream_urls:
             checks.append(await self._check_upstream(url))
         if not all(check.ok for check in checks):
@@ -51,9 +50,9 @@ class HealthService:
             return Check(name="database", ok=False, detail=type(error).__name__)
         return Check(name="database", ok=True)
 
-    async def _check_redis(self, jobs: JobRepository) -> Check:
+    async def _check_redis(self) -> Check:
         try:
-            await run_in_threadpool(jobs.ping)
+            await run_in_threadpool(self._jobs.ping)
         except Exception as error:
             return Check(name="redis", ok=False, detail=type(error).__name__)
         return Check(name="redis", ok=True)
