@@ -5,15 +5,19 @@ lives in its Redis record, so Dramatiq keeps no results.
 """
 
 import logging
+import time
 from datetime import timedelta
 from functools import cache
 
 import django
 import dramatiq
 import httpx
+import structlog
 from django.conf import settings
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from acme_orders.config.environment import use_environment_settings
 from acme_orders.jobs.repository import JobRepository
@@ -32,6 +36,10 @@ django.setup()
 
 # How webhook receivers see the worker.
 USER_AGENT = "acme-orders-worker"
+# The longest wait between two tries to reach the job store (Redis) again.
+RECONNECT_MAX_SECONDS = 30.0
+
+logger = structlog.stdlib.get_logger(__name__)
 
 # pika logs every step of every connection at INFO (the worker processes quiet it too).
 logging.getLogger("pika").setLevel(logging.WARNING)
@@ -72,12 +80,26 @@ def _retry_when(retries: int, error: BaseException) -> bool:
     throws=(PermanentDeliveryError,),
 )
 def deliver_webhook(job_id: str) -> None:
-    """Deliver one job; a transient failure asks Dramatiq for a retry with backoff."""
-    try:
-        run_delivery(_jobs(), _http_client(), job_id, max_attempts=MAX_ATTEMPTS)
-    except TransientDeliveryError as error:
-        # An expected failure, logged by run_delivery: Dramatiq logs Retry without a traceback.
-        raise dramatiq.Retry(str(error)) from error
+    """Deliver one job; a transient failure asks Dramatiq for a retry with backoff.
+
+    While the job store (Redis) cannot be reached, the delivery waits for it (1, 2, 4...
+    up to 30 s) and runs again, instead of failing: Dramatiq retries only ``Retry``, and
+    sends a retry to the broker right away, so a message that failed in an outage would
+    be dropped. A receiver sees a repeated delivery with the same ``Idempotency-Key``.
+    """
+    delay = 1.0
+    while True:
+        try:
+            run_delivery(_jobs(), _http_client(), job_id, max_attempts=MAX_ATTEMPTS)
+        except TransientDeliveryError as error:
+            # An expected failure, logged by run_delivery: Dramatiq logs Retry without a traceback.
+            raise dramatiq.Retry(str(error)) from error
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            logger.warning("redis_unavailable", error=str(error), retry_in_seconds=delay)
+            time.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+        else:
+            return
 
 
 @dramatiq.actor(actor_name=EXPIRE_STALE_JOBS, queue_name=settings.JOBS_QUEUE, max_retries=0)
