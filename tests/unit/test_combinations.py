@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import json
 import math
@@ -128,13 +129,22 @@ def test_fixed_defaults_are_copier_ymls() -> None:
         assert QUESTIONS[axis]["default"] == value, axis
 
 
-def _copier_asks(axis: str, answers: Mapping[str, Any]) -> bool:
-    """copier.yml's ``when`` for ``axis``, rendered with the template's own extension."""
+@functools.cache
+def _when_template(axis: str) -> jinja2.Template | bool:
+    """copier.yml's ``when`` for ``axis``, compiled with the template's own extension."""
     when = QUESTIONS[axis].get("when", True)
     if isinstance(when, bool):
         return when
     env = jinja2.Environment(extensions=[context.ProjectContext], autoescape=False)  # noqa: S701
-    rendered = env.from_string(when).render(**answers)
+    return env.from_string(when)
+
+
+def _copier_asks(axis: str, answers: Mapping[str, Any]) -> bool:
+    """copier.yml's ``when`` for ``axis``, rendered for ``answers``."""
+    when = _when_template(axis)
+    if isinstance(when, bool):
+        return when
+    rendered = when.render(**answers)
     return rendered.strip().lower() in {"true", "yes", "y", "on", "1"}
 
 
