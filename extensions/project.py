@@ -220,6 +220,16 @@ class Project:
         return self.answers["database"] == "postgresql"
 
     @property
+    def backing_services(self) -> tuple[tuple[str, str], ...]:
+        """(compose service, server) for each server the project needs running to work."""
+        found = [("db", "PostgreSQL")] if self.uses_postgresql else []
+        if self.jobs is not None:
+            found.append(("redis", "Redis"))
+            if self.jobs.uses_rabbitmq:
+                found.append(("rabbitmq", "RabbitMQ"))
+        return tuple(found)
+
+    @property
     def database_scheme(self) -> str:
         """The URL scheme (with the driver) of the application's DATABASE_URL."""
         return self.runtime.database_url.split("://", 1)[0]
