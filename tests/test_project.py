@@ -34,7 +34,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -124,7 +124,12 @@ def _contract_rows() -> frozenset[str]:
     request opens a connection), and the fuzz tier sends thousands to every framework: the
     other rows deselect it.
     """
-    keys = {combinations.row_id(answers): _contract_keys(answers) for answers in ROWS}
+    return _covering(_contract_keys)
+
+
+def _covering(keys_of: Callable[[Mapping[str, Any]], set[tuple[str, str]]]) -> frozenset[str]:
+    """Row ids that together hold every key some row holds (greedy: most new keys first)."""
+    keys = {combinations.row_id(answers): keys_of(answers) for answers in ROWS}
     uncovered = set().union(*keys.values())
     chosen: set[str] = set()
     while uncovered:
@@ -153,14 +158,7 @@ def _audit_rows() -> frozenset[str]:
     The recipe is the same line in every project; what can break it is a locked package
     pip-audit cannot collect (no hashes, a marker), which comes with a dependency.
     """
-    keys = {combinations.row_id(answers): _audit_keys(answers) for answers in ROWS}
-    uncovered = set().union(*keys.values())
-    chosen: set[str] = set()
-    while uncovered:
-        best = max(keys, key=lambda row: len(keys[row] & uncovered))
-        chosen.add(best)
-        uncovered -= keys[best]
-    return frozenset(chosen)
+    return _covering(_audit_keys)
 
 
 AUDIT_ROWS = _audit_rows()
