@@ -145,10 +145,8 @@ CONTRACT_ROWS = _contract_rows()
 def _audit_keys(answers: Mapping[str, Any]) -> set[tuple[str, str]]:
     """What a row's `make audit` collects: its direct dependencies, under its Python."""
     facts = project.for_answers(default_answers(**answers))
-    found = {("python", str(answers["python_version"]))}
-    found |= {("requirement", requirement) for requirement in facts.dependencies}
-    found |= {("requirement", requirement) for requirement in facts.dev_dependencies}
-    return found
+    python = str(answers["python_version"])
+    return {(python, requirement) for requirement in facts.dependencies + facts.dev_dependencies}
 
 
 def _audit_rows() -> frozenset[str]:

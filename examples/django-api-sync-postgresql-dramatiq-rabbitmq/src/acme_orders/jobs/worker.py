@@ -5,19 +5,17 @@ lives in its Redis record, so Dramatiq keeps no results.
 """
 
 import logging
-import time
 from datetime import timedelta
 from functools import cache
 
 import django
 import dramatiq
 import httpx
-import structlog
 from django.conf import settings
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from acme_orders.config.environment import use_environment_settings
 from acme_orders.jobs.repository import JobRepository
@@ -36,10 +34,12 @@ django.setup()
 
 # How webhook receivers see the worker.
 USER_AGENT = "acme-orders-worker"
-# The longest wait between two tries to reach the job store (Redis) again.
-RECONNECT_MAX_SECONDS = 30.0
-
-logger = structlog.stdlib.get_logger(__name__)
+# A command to the job store (Redis) is tried again while Redis is unreachable, waiting
+# 1, 2, 4, 8, then 10 s between tries: about five minutes in all, within the ten Dramatiq
+# gives an actor. A job that ends in an outage is recorded once Redis is back, without a
+# second delivery; Dramatiq would not retry a connection error, and could not send a retry
+# to a Redis broker that is down.
+JOB_STORE_RETRY = Retry(ExponentialBackoff(cap=10, base=0.5), retries=32)
 
 # pika logs every step of every connection at INFO (the worker processes quiet it too).
 logging.getLogger("pika").setLevel(logging.WARNING)
@@ -51,7 +51,8 @@ MAX_ATTEMPTS = settings.JOBS_MAX_ATTEMPTS
 
 @cache
 def _jobs() -> JobRepository:
-    return JobRepository(Redis.from_url(settings.REDIS_URL), settings.JOBS_QUEUE)
+    redis = Redis.from_url(settings.REDIS_URL, retry=JOB_STORE_RETRY)
+    return JobRepository(redis, settings.JOBS_QUEUE)
 
 
 @cache
@@ -80,26 +81,12 @@ def _retry_when(retries: int, error: BaseException) -> bool:
     throws=(PermanentDeliveryError,),
 )
 def deliver_webhook(job_id: str) -> None:
-    """Deliver one job; a transient failure asks Dramatiq for a retry with backoff.
-
-    While the job store (Redis) cannot be reached, the delivery waits for it (1, 2, 4...
-    up to 30 s) and runs again, instead of failing: Dramatiq retries only ``Retry``, and
-    sends a retry to the broker right away, so a message that failed in an outage would
-    be dropped. A receiver sees a repeated delivery with the same ``Idempotency-Key``.
-    """
-    delay = 1.0
-    while True:
-        try:
-            run_delivery(_jobs(), _http_client(), job_id, max_attempts=MAX_ATTEMPTS)
-        except TransientDeliveryError as error:
-            # An expected failure, logged by run_delivery: Dramatiq logs Retry without a traceback.
-            raise dramatiq.Retry(str(error)) from error
-        except (RedisConnectionError, RedisTimeoutError) as error:
-            logger.warning("redis_unavailable", error=str(error), retry_in_seconds=delay)
-            time.sleep(delay)
-            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
-        else:
-            return
+    """Deliver one job; a transient failure asks Dramatiq for a retry with backoff."""
+    try:
+        run_delivery(_jobs(), _http_client(), job_id, max_attempts=MAX_ATTEMPTS)
+    except TransientDeliveryError as error:
+        # An expected failure, logged by run_delivery: Dramatiq logs Retry without a traceback.
+        raise dramatiq.Retry(str(error)) from error
 
 
 @dramatiq.actor(actor_name=EXPIRE_STALE_JOBS, queue_name=settings.JOBS_QUEUE, max_retries=0)
