@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support import (
     PROJECT_NAME,
+    TEMPLATE_TAG,
     Outcome,
     clean_env,
     interpreter,
@@ -64,6 +65,7 @@ def one_file_template(destination: Path) -> Path:
         ["init", "--quiet", "--initial-branch=main"],
         ["add", "--all"],
         ["commit", "--quiet", "--no-verify", "--message", "One file"],
+        ["tag", TEMPLATE_TAG],  # as the template under test is: Copier checks out the tag
     ):
         run(
             ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com", *args],
@@ -93,15 +95,17 @@ def timed_cli(template: Path, destination: Path, env: dict[str, str]) -> float:
 
 
 def render_times(template: Path, workdir: Path, runs: int) -> dict[str, list[float]]:
-    """Each run renders the one-file template, then the default project, in turn."""
+    """Each run renders the one-file template and the default project, in turn (which goes
+    first alternates from run to run)."""
     yardstick = one_file_template(workdir / "one-file-template")
     env = cli_env(workdir)
     for warm_up in ("warm-one-file", "warm-default"):  # bytecode cache, first clone
         timed_cli(yardstick if warm_up == "warm-one-file" else template, workdir / warm_up, env)
     times: dict[str, list[float]] = {"one-file": [], "default": [], "in-process": []}
     for index in range(runs):
-        times["one-file"].append(timed_cli(yardstick, workdir / f"one-{index}", env))
-        times["default"].append(timed_cli(template, workdir / f"default-{index}", env))
+        order = [("one-file", yardstick), ("default", template)]
+        for name, source in order if index % 2 == 0 else reversed(order):
+            times[name].append(timed_cli(source, workdir / f"{name}-{index}", env))
         destination = workdir / f"render-{index}"
         started = time.perf_counter()
         render(template, destination, DEFAULT_ANSWERS)
