@@ -46,6 +46,15 @@ _ON_CONNECTION_CLOSE = (
     "at once: RabbitMQ hands back every message the dead worker's connection had not "
     "acknowledged, and the worker acknowledges one only after its delivery ran."
 )
+# A job an outage cuts off is delivered again as after a worker's death ...
+OUTAGE_REDELIVERY = "delivery the outage cut off runs again the same way."
+# ... except where the worker's job-store client waits out the outage (Dramatiq's worker).
+OUTAGE_RECOVERY = {
+    "dramatiq": (
+        "job the outage caught waits for Redis, up to about five minutes, and is then recorded."
+    ),
+}
+
 REDELIVERY = {
     ("celery", "rabbitmq"): _ON_CONNECTION_CLOSE,
     ("dramatiq", "rabbitmq"): _ON_CONNECTION_CLOSE,
@@ -121,6 +130,11 @@ class Jobs:
     @property
     def redelivery(self) -> str:
         return REDELIVERY[self.library, self.broker]
+
+    @property
+    def outage_recovery(self) -> str:
+        """What the README says becomes of a job a Redis outage catches (after "and a")."""
+        return OUTAGE_RECOVERY.get(self.library, OUTAGE_REDELIVERY)
 
     @property
     def redelivery_timeout(self) -> int:
