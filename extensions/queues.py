@@ -102,6 +102,7 @@ class Jobs:
     broker: str  # "redis" or "rabbitmq"
     namespace: str  # JOBS_QUEUE's default: the project slug
     is_async: bool  # ARQ jobs (and the code around them) are coroutines
+    api_is_async: bool  # the web process's side (records, enqueueing, routes) is coroutines
     worker: tuple[str, ...]  # argv of the worker process
     scheduler: tuple[str, ...]  # argv of the scheduler process; () when the worker schedules
     worker_check: tuple[str, ...]  # argv of the worker's container healthcheck
@@ -114,6 +115,33 @@ class Jobs:
     @property
     def await_(self) -> str:
         return "await " if self.is_async else ""
+
+    @property
+    def api_async_(self) -> str:
+        return "async " if self.api_is_async else ""
+
+    @property
+    def api_await_(self) -> str:
+        return "await " if self.api_is_async else ""
+
+    @property
+    def offloads_client(self) -> bool:
+        """An async web process with a queue whose client blocks: it sends from a thread."""
+        return self.api_is_async and not self.is_async
+
+    @property
+    def api_redis(self) -> str:
+        """The Redis client class the web process's job records are typed with."""
+        return "AsyncRedis" if self.offloads_client else "Redis"
+
+    @property
+    def redis_imports(self) -> tuple[str, ...]:
+        """The imports of the job records module: the worker's client, and the web's."""
+        if self.is_async:
+            return ("from arq.connections import ArqRedis as Redis",)
+        if self.offloads_client:
+            return ("from redis import Redis", "from redis.asyncio import Redis as AsyncRedis")
+        return ("from redis import Redis",)
 
     @property
     def uses_rabbitmq(self) -> bool:
@@ -246,6 +274,9 @@ def build(answers: Mapping[str, Any], modules: Mapping[str, str]) -> Jobs | None
         broker=str(answers.get("broker") or "redis"),
         namespace=str(answers["project_slug"]),
         is_async=library == "arq",
+        # Django's REST framework views are sync, so only ARQ makes its web side async.
+        api_is_async=library == "arq"
+        or (answers["framework"] == "fastapi" and answers["concurrency"] == "async"),
         worker=run,
         scheduler=schedule,
         worker_check=check,

@@ -19,8 +19,8 @@ LAYOUTS = [
 
 
 def queue_answers(library: str, broker: str = "redis", **more: Any) -> dict[str, Any]:
-    """Answers the questionnaire accepts for ``library`` (ARQ async, RQ sync)."""
-    concurrency = {"arq": "async", "rq": "sync"}.get(library, "async")
+    """Answers the questionnaire accepts for ``library`` (ARQ async, RQ sync, unless given)."""
+    concurrency = more.pop("concurrency", {"arq": "async", "rq": "sync"}.get(library, "async"))
     answers = default_answers(task_queue=library, broker=broker, concurrency=concurrency, **more)
     answers["background_work"] = combinations.background_work_for(answers)
     assert decisions.refusals(answers) == [], answers
@@ -161,6 +161,33 @@ def test_only_arq_is_async(library: str) -> None:
     assert jobs.is_async is (library == "arq")
     assert jobs.async_ == ("async " if library == "arq" else "")
     assert jobs.await_ == ("await " if library == "arq" else "")
+
+
+@pytest.mark.parametrize(
+    ("library", "framework", "concurrency", "web_async", "offloads"),
+    [
+        ("arq", "fastapi", "async", True, False),
+        ("arq", "django", "async", True, False),
+        ("celery", "fastapi", "async", True, True),
+        ("dramatiq", "fastapi", "async", True, True),
+        ("celery", "fastapi", "sync", False, False),
+        ("rq", "fastapi", "sync", False, False),
+        # Django REST framework views are sync whatever the concurrency.
+        ("celery", "django", "async", False, False),
+        ("dramatiq", "flask", "sync", False, False),
+    ],
+)
+def test_the_web_side_of_the_jobs_follows_the_web_process(
+    library: str, framework: str, concurrency: str, web_async: bool, offloads: bool
+) -> None:
+    jobs = built(library, framework=framework, concurrency=concurrency)
+    assert (jobs.api_is_async, jobs.offloads_client) == (web_async, offloads)
+    assert jobs.api_async_ == ("async " if web_async else "")
+    assert jobs.api_await_ == ("await " if web_async else "")
+    # The web's records use Redis's asyncio client when the web is async and the worker not.
+    assert jobs.api_redis == ("AsyncRedis" if offloads else "Redis")
+    assert ("from redis.asyncio import Redis as AsyncRedis" in jobs.redis_imports) is offloads
+    assert len(jobs.redis_imports) == (2 if offloads else 1)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from redis import Redis
 
 from acme_orders.core.errors import ConflictError, ServiceUnavailableError
 from acme_orders.jobs.queue import JobQueue
-from acme_orders.jobs.repository import JobRepository, JobStatus
+from acme_orders.jobs.repository import JobProgress, JobRepository, JobStatus
 from acme_orders.jobs.services import JobService
 from acme_orders.jobs.tasks import (
     PermanentDeliveryError,
@@ -46,6 +46,13 @@ def receiver(*statuses: int) -> tuple[httpx.Client, list[httpx.Request]]:
 def jobs(redis_url: str, jobs_queue: str) -> Iterator[JobRepository]:
     redis = Redis.from_url(redis_url)
     yield JobRepository(redis, jobs_queue)
+    redis.close()
+
+
+@pytest.fixture
+def progress(redis_url: str, jobs_queue: str) -> Iterator[JobProgress]:
+    redis = Redis.from_url(redis_url)
+    yield JobProgress(redis, jobs_queue)
     redis.close()
 
 
@@ -90,13 +97,13 @@ def test_an_unreachable_receiver_is_transient() -> None:
         deliver_webhook(client, URL, {}, idempotency_key="job-1")
 
 
-def test_a_delivered_job_succeeds_once(jobs: JobRepository) -> None:
+def test_a_delivered_job_succeeds_once(jobs: JobRepository, progress: JobProgress) -> None:
     job_id = _new_job(jobs)
     client, seen = receiver(200)
 
-    run_delivery(jobs, client, job_id, max_attempts=3)
+    run_delivery(progress, client, job_id, max_attempts=3)
     # A message delivered twice finds the job finished and sends nothing.
-    run_delivery(jobs, client, job_id, max_attempts=3)
+    run_delivery(progress, client, job_id, max_attempts=3)
 
     job = jobs.get(job_id)
     assert job is not None
@@ -104,30 +111,35 @@ def test_a_delivered_job_succeeds_once(jobs: JobRepository) -> None:
     assert len(seen) == 1
 
 
-def test_a_transient_failure_is_retried_until_attempts_run_out(jobs: JobRepository) -> None:
+def test_a_transient_failure_is_retried_until_attempts_run_out(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
     job_id = _new_job(jobs)
     client, _ = receiver(503, 503)
 
     with pytest.raises(TransientDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=2)
+        run_delivery(progress, client, job_id, max_attempts=2)
     retrying = jobs.get(job_id)
     assert retrying is not None
     assert (retrying.status, retrying.attempts) == (JobStatus.RETRYING, 1)
 
     with pytest.raises(TransientDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=2)
+        run_delivery(progress, client, job_id, max_attempts=2)
     failed = jobs.get(job_id)
     assert failed is not None
     assert (failed.status, failed.attempts) == (JobStatus.FAILED, 2)
     assert failed.error == f"{URL} answered 503"
 
 
-def test_a_permanent_failure_is_not_retried(jobs: JobRepository) -> None:
+def test_a_permanent_failure_is_not_retried(
+    jobs: JobRepository,
+    progress: JobProgress,
+) -> None:
     job_id = _new_job(jobs)
     client, _ = receiver(404)
 
     with pytest.raises(PermanentDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=5)
+        run_delivery(progress, client, job_id, max_attempts=5)
 
     job = jobs.get(job_id)
     assert job is not None
@@ -135,14 +147,14 @@ def test_a_permanent_failure_is_not_retried(jobs: JobRepository) -> None:
 
 
 def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
-    jobs: JobRepository,
+    jobs: JobRepository, progress: JobProgress
 ) -> None:
     payload = {"text": "\ud800"}  # a lone surrogate: valid JSON, but no UTF-8 request body
     job, _ = jobs.create(url=URL, payload=payload, request_id=None, idempotency_key=None)
     client, seen = receiver(200)
 
     with pytest.raises(PermanentDeliveryError, match="unexpected"):
-        run_delivery(jobs, client, job.id, max_attempts=5)
+        run_delivery(progress, client, job.id, max_attempts=5)
 
     failed = jobs.get(job.id)
     assert failed is not None
@@ -150,22 +162,22 @@ def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
     assert seen == []
 
 
-def test_an_unknown_job_is_skipped(jobs: JobRepository) -> None:
+def test_an_unknown_job_is_skipped(progress: JobProgress) -> None:
     client, seen = receiver()
-    run_delivery(jobs, client, "no-such-job", max_attempts=1)
+    run_delivery(progress, client, "no-such-job", max_attempts=1)
     assert seen == []
 
 
-def test_jobs_nothing_moves_expire(jobs: JobRepository) -> None:
+def test_jobs_nothing_moves_expire(jobs: JobRepository, progress: JobProgress) -> None:
     waiting = _new_job(jobs)
     # Running when its worker died: no task queue will touch it again.
     abandoned = _new_job(jobs)
-    jobs.start_attempt(abandoned)
+    progress.start_attempt(abandoned)
     done = _new_job(jobs)
-    jobs.succeeded(done, {"status_code": 200})
+    progress.succeeded(done, {"status_code": 200})
 
-    assert expire_stale_jobs(jobs, timedelta(hours=1)) == 0
-    assert expire_stale_jobs(jobs, timedelta(0)) >= 2
+    assert expire_stale_jobs(progress, timedelta(hours=1)) == 0
+    assert expire_stale_jobs(progress, timedelta(0)) >= 2
 
     for job_id in (waiting, abandoned):
         expired = jobs.get(job_id)
@@ -176,20 +188,22 @@ def test_jobs_nothing_moves_expire(jobs: JobRepository) -> None:
     finished = jobs.get(done)
     assert finished is not None
     assert finished.status == JobStatus.SUCCEEDED
-    assert done not in jobs.stale(timedelta(0))
+    assert done not in progress.stale(timedelta(0))
 
 
-def test_every_change_of_an_unfinished_job_postpones_its_expiry(jobs: JobRepository) -> None:
+def test_every_change_of_an_unfinished_job_postpones_its_expiry(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
     job_id = _new_job(jobs)
     created = jobs.get(job_id)
     assert created is not None
     time.sleep(0.2)
-    jobs.start_attempt(job_id)
+    progress.start_attempt(job_id)
     # Unchanged since before the attempt started, if it were still counted from its creation.
     since_creation = datetime.now(UTC) - created.created_at
 
-    assert job_id not in jobs.stale(since_creation - timedelta(seconds=0.1))
-    assert job_id in jobs.stale(timedelta(0))
+    assert job_id not in progress.stale(since_creation - timedelta(seconds=0.1))
+    assert job_id in progress.stale(timedelta(0))
 
 
 def test_an_idempotency_key_maps_to_one_job(jobs: JobRepository) -> None:
@@ -211,14 +225,16 @@ class BrokerDown(JobQueue):
         raise ConnectionError("the broker is down")
 
 
-def test_a_job_the_broker_refused_leaves_nothing_behind(jobs: JobRepository) -> None:
+def test_a_job_the_broker_refused_leaves_nothing_behind(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
     queue = BrokerDown()
     with pytest.raises(ServiceUnavailableError, match="task queue is unavailable"):
         JobService(jobs, queue).submit(URL, {"n": 1}, "k-2")
 
     [job_id] = queue.refused
     assert jobs.get(job_id) is None
-    assert job_id not in jobs.stale(timedelta(0))
+    assert job_id not in progress.stale(timedelta(0))
     # The client's retry with the same key is a new submission, not the lost job.
     _, created = jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-2")
     assert created

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
-from redis import Redis
+from redis.asyncio import Redis
 
 from acme_orders.api.health import router as health_router
 from acme_orders.api.items import router as items_router
@@ -45,7 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources.push_async_callback(http_client.aclose)
         app.state.http_client = http_client
         redis = Redis.from_url(settings.redis_url)
-        resources.callback(redis.close)
+        resources.push_async_callback(redis.aclose)
         app.state.redis = redis
         job_queue = JobQueue(broker_url=settings.redis_url, queue=settings.jobs_queue)
         resources.callback(job_queue.close)

@@ -1,10 +1,10 @@
 """HealthService against a real database session and Redis, and a scripted upstream."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from redis import Redis
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.core.config import Settings
@@ -29,10 +29,10 @@ def scripted_client(*statuses: int) -> httpx.AsyncClient:
 
 
 @pytest.fixture
-def jobs(settings: Settings) -> Iterator[JobRepository]:
+async def jobs(settings: Settings) -> AsyncIterator[JobRepository]:
     redis = Redis.from_url(settings.redis_url)
     yield JobRepository(redis, settings.jobs_queue)
-    redis.close()
+    await redis.aclose()
 
 
 @pytest.fixture

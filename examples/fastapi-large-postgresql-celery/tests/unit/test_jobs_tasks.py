@@ -4,17 +4,18 @@ The receiver is httpx's MockTransport (the worker tests use a real HTTP
 server); the job records live in the real Redis.
 """
 
-import time
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
 from acme_orders.core.errors import ConflictError, ServiceUnavailableError
 from acme_orders.queues.jobs import JobQueue
-from acme_orders.repositories.jobs import JobRepository, JobStatus
+from acme_orders.repositories.jobs import JobProgress, JobRepository, JobStatus
 from acme_orders.services.jobs import JobService
 from acme_orders.workers.jobs import (
     PermanentDeliveryError,
@@ -43,14 +44,21 @@ def receiver(*statuses: int) -> tuple[httpx.Client, list[httpx.Request]]:
 
 
 @pytest.fixture
-def jobs(redis_url: str, jobs_queue: str) -> Iterator[JobRepository]:
-    redis = Redis.from_url(redis_url)
+async def jobs(redis_url: str, jobs_queue: str) -> AsyncIterator[JobRepository]:
+    redis = AsyncRedis.from_url(redis_url)
     yield JobRepository(redis, jobs_queue)
+    await redis.aclose()
+
+
+@pytest.fixture
+def progress(redis_url: str, jobs_queue: str) -> Iterator[JobProgress]:
+    redis = Redis.from_url(redis_url)
+    yield JobProgress(redis, jobs_queue)
     redis.close()
 
 
-def _new_job(jobs: JobRepository) -> str:
-    job, _ = jobs.create(url=URL, payload={"n": 1}, request_id="req-1", idempotency_key=None)
+async def _new_job(jobs: JobRepository) -> str:
+    job, _ = await jobs.create(url=URL, payload={"n": 1}, request_id="req-1", idempotency_key=None)
     return job.id
 
 
@@ -90,111 +98,118 @@ def test_an_unreachable_receiver_is_transient() -> None:
         deliver_webhook(client, URL, {}, idempotency_key="job-1")
 
 
-def test_a_delivered_job_succeeds_once(jobs: JobRepository) -> None:
-    job_id = _new_job(jobs)
+async def test_a_delivered_job_succeeds_once(jobs: JobRepository, progress: JobProgress) -> None:
+    job_id = await _new_job(jobs)
     client, seen = receiver(200)
 
-    run_delivery(jobs, client, job_id, max_attempts=3)
+    run_delivery(progress, client, job_id, max_attempts=3)
     # A message delivered twice finds the job finished and sends nothing.
-    run_delivery(jobs, client, job_id, max_attempts=3)
+    run_delivery(progress, client, job_id, max_attempts=3)
 
-    job = jobs.get(job_id)
+    job = await jobs.get(job_id)
     assert job is not None
     assert (job.status, job.attempts, job.result) == (JobStatus.SUCCEEDED, 1, {"status_code": 200})
     assert len(seen) == 1
 
 
-def test_a_transient_failure_is_retried_until_attempts_run_out(jobs: JobRepository) -> None:
-    job_id = _new_job(jobs)
+async def test_a_transient_failure_is_retried_until_attempts_run_out(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
+    job_id = await _new_job(jobs)
     client, _ = receiver(503, 503)
 
     with pytest.raises(TransientDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=2)
-    retrying = jobs.get(job_id)
+        run_delivery(progress, client, job_id, max_attempts=2)
+    retrying = await jobs.get(job_id)
     assert retrying is not None
     assert (retrying.status, retrying.attempts) == (JobStatus.RETRYING, 1)
 
     with pytest.raises(TransientDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=2)
-    failed = jobs.get(job_id)
+        run_delivery(progress, client, job_id, max_attempts=2)
+    failed = await jobs.get(job_id)
     assert failed is not None
     assert (failed.status, failed.attempts) == (JobStatus.FAILED, 2)
     assert failed.error == f"{URL} answered 503"
 
 
-def test_a_permanent_failure_is_not_retried(jobs: JobRepository) -> None:
-    job_id = _new_job(jobs)
+async def test_a_permanent_failure_is_not_retried(
+    jobs: JobRepository,
+    progress: JobProgress,
+) -> None:
+    job_id = await _new_job(jobs)
     client, _ = receiver(404)
 
     with pytest.raises(PermanentDeliveryError):
-        run_delivery(jobs, client, job_id, max_attempts=5)
+        run_delivery(progress, client, job_id, max_attempts=5)
 
-    job = jobs.get(job_id)
+    job = await jobs.get(job_id)
     assert job is not None
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
 
 
-def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
-    jobs: JobRepository,
+async def test_an_unexpected_error_fails_the_job_instead_of_leaving_it_running(
+    jobs: JobRepository, progress: JobProgress
 ) -> None:
     payload = {"text": "\ud800"}  # a lone surrogate: valid JSON, but no UTF-8 request body
-    job, _ = jobs.create(url=URL, payload=payload, request_id=None, idempotency_key=None)
+    job, _ = await jobs.create(url=URL, payload=payload, request_id=None, idempotency_key=None)
     client, seen = receiver(200)
 
     with pytest.raises(PermanentDeliveryError, match="unexpected"):
-        run_delivery(jobs, client, job.id, max_attempts=5)
+        run_delivery(progress, client, job.id, max_attempts=5)
 
-    failed = jobs.get(job.id)
+    failed = await jobs.get(job.id)
     assert failed is not None
     assert (failed.status, failed.error) == (JobStatus.FAILED, "unexpected UnicodeEncodeError")
     assert seen == []
 
 
-def test_an_unknown_job_is_skipped(jobs: JobRepository) -> None:
+def test_an_unknown_job_is_skipped(progress: JobProgress) -> None:
     client, seen = receiver()
-    run_delivery(jobs, client, "no-such-job", max_attempts=1)
+    run_delivery(progress, client, "no-such-job", max_attempts=1)
     assert seen == []
 
 
-def test_jobs_nothing_moves_expire(jobs: JobRepository) -> None:
-    waiting = _new_job(jobs)
+async def test_jobs_nothing_moves_expire(jobs: JobRepository, progress: JobProgress) -> None:
+    waiting = await _new_job(jobs)
     # Running when its worker died: no task queue will touch it again.
-    abandoned = _new_job(jobs)
-    jobs.start_attempt(abandoned)
-    done = _new_job(jobs)
-    jobs.succeeded(done, {"status_code": 200})
+    abandoned = await _new_job(jobs)
+    progress.start_attempt(abandoned)
+    done = await _new_job(jobs)
+    progress.succeeded(done, {"status_code": 200})
 
-    assert expire_stale_jobs(jobs, timedelta(hours=1)) == 0
-    assert expire_stale_jobs(jobs, timedelta(0)) >= 2
+    assert expire_stale_jobs(progress, timedelta(hours=1)) == 0
+    assert expire_stale_jobs(progress, timedelta(0)) >= 2
 
     for job_id in (waiting, abandoned):
-        expired = jobs.get(job_id)
+        expired = await jobs.get(job_id)
         assert expired is not None
         assert expired.status == JobStatus.FAILED
         assert expired.error is not None
         assert expired.error.startswith("expired: unchanged for")
-    finished = jobs.get(done)
+    finished = await jobs.get(done)
     assert finished is not None
     assert finished.status == JobStatus.SUCCEEDED
-    assert done not in jobs.stale(timedelta(0))
+    assert done not in progress.stale(timedelta(0))
 
 
-def test_every_change_of_an_unfinished_job_postpones_its_expiry(jobs: JobRepository) -> None:
-    job_id = _new_job(jobs)
-    created = jobs.get(job_id)
+async def test_every_change_of_an_unfinished_job_postpones_its_expiry(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
+    job_id = await _new_job(jobs)
+    created = await jobs.get(job_id)
     assert created is not None
-    time.sleep(0.2)
-    jobs.start_attempt(job_id)
+    await asyncio.sleep(0.2)
+    progress.start_attempt(job_id)
     # Unchanged since before the attempt started, if it were still counted from its creation.
     since_creation = datetime.now(UTC) - created.created_at
 
-    assert job_id not in jobs.stale(since_creation - timedelta(seconds=0.1))
-    assert job_id in jobs.stale(timedelta(0))
+    assert job_id not in progress.stale(since_creation - timedelta(seconds=0.1))
+    assert job_id in progress.stale(timedelta(0))
 
 
-def test_an_idempotency_key_maps_to_one_job(jobs: JobRepository) -> None:
-    first, created = jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-1")
-    again, repeated = jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-1")
+async def test_an_idempotency_key_maps_to_one_job(jobs: JobRepository) -> None:
+    first, created = await jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-1")
+    again, repeated = await jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-1")
 
     assert (created, repeated) == (True, False)
     assert again == first
@@ -206,21 +221,23 @@ class BrokerDown(JobQueue):
     def __init__(self) -> None:
         self.refused: list[str] = []
 
-    def enqueue(self, job_id: str) -> None:
+    async def enqueue(self, job_id: str) -> None:
         self.refused.append(job_id)
         raise ConnectionError("the broker is down")
 
 
-def test_a_job_the_broker_refused_leaves_nothing_behind(jobs: JobRepository) -> None:
+async def test_a_job_the_broker_refused_leaves_nothing_behind(
+    jobs: JobRepository, progress: JobProgress
+) -> None:
     queue = BrokerDown()
     with pytest.raises(ServiceUnavailableError, match="task queue is unavailable"):
-        JobService(jobs, queue).submit(URL, {"n": 1}, "k-2")
+        await JobService(jobs, queue).submit(URL, {"n": 1}, "k-2")
 
     [job_id] = queue.refused
-    assert jobs.get(job_id) is None
-    assert job_id not in jobs.stale(timedelta(0))
+    assert await jobs.get(job_id) is None
+    assert job_id not in progress.stale(timedelta(0))
     # The client's retry with the same key is a new submission, not the lost job.
-    _, created = jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-2")
+    _, created = await jobs.create(url=URL, payload={}, request_id=None, idempotency_key="k-2")
     assert created
 
 
@@ -230,30 +247,30 @@ class AcceptingQueue(JobQueue):
     def __init__(self) -> None:
         self.enqueued: list[str] = []
 
-    def enqueue(self, job_id: str) -> None:
+    async def enqueue(self, job_id: str) -> None:
         self.enqueued.append(job_id)
 
 
-def test_an_idempotency_key_repeated_with_another_request_is_a_conflict(
+async def test_an_idempotency_key_repeated_with_another_request_is_a_conflict(
     jobs: JobRepository,
 ) -> None:
     queue = AcceptingQueue()
     service = JobService(jobs, queue)
-    first, created = service.submit(URL, {"n": 1}, "k-3")
-    again, repeated = service.submit(URL, {"n": 1}, "k-3")
+    first, created = await service.submit(URL, {"n": 1}, "k-3")
+    again, repeated = await service.submit(URL, {"n": 1}, "k-3")
     assert (created, repeated, again.id) == (True, False, first.id)
 
     for url, payload in ((URL, {"n": 2}), (f"{URL}/other", {"n": 1})):
         with pytest.raises(ConflictError, match="another URL or payload"):
-            service.submit(url, payload, "k-3")
+            await service.submit(url, payload, "k-3")
     assert queue.enqueued == [first.id]
 
 
-def test_a_job_store_that_cannot_answer_is_unavailable() -> None:
-    redis = Redis.from_url(UNREACHABLE_REDIS_URL)
+async def test_a_job_store_that_cannot_answer_is_unavailable() -> None:
+    redis = AsyncRedis.from_url(UNREACHABLE_REDIS_URL)
     service = JobService(JobRepository(redis, "unreachable"), BrokerDown())
     with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        service.submit(URL, {"n": 1}, None)
+        await service.submit(URL, {"n": 1}, None)
     with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        service.get("any-job")
-    redis.close()
+        await service.get("any-job")
+    await redis.aclose()

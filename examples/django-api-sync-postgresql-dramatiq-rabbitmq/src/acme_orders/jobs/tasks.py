@@ -13,7 +13,7 @@ import httpx
 import structlog
 
 from acme_orders.core.http import is_transient
-from acme_orders.jobs.repository import JobRepository
+from acme_orders.jobs.repository import JobProgress
 
 # Names the web process enqueues by and the worker registers under.
 DELIVER_WEBHOOK = "deliver_webhook"
@@ -67,7 +67,7 @@ def deliver_webhook(
 
 
 def run_delivery(
-    jobs: JobRepository,
+    jobs: JobProgress,
     client: httpx.Client,
     job_id: str,
     *,
@@ -113,7 +113,7 @@ def run_delivery(
         logger.info("job_succeeded", status_code=status)
 
 
-def expire_stale_jobs(jobs: JobRepository, older_than: timedelta) -> int:
+def expire_stale_jobs(jobs: JobProgress, older_than: timedelta) -> int:
     """Fail the unfinished jobs nothing has moved for ``older_than``, so nobody polls them forever.
 
     A job no worker picked up, or one whose worker died on its last attempt (the task

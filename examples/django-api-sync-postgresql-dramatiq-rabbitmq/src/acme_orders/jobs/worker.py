@@ -18,7 +18,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from acme_orders.config.environment import use_environment_settings
-from acme_orders.jobs.repository import JobRepository
+from acme_orders.jobs.repository import JobProgress
 from acme_orders.jobs.tasks import (
     DELIVER_WEBHOOK,
     EXPIRE_STALE_JOBS,
@@ -50,9 +50,9 @@ MAX_ATTEMPTS = settings.JOBS_MAX_ATTEMPTS
 
 
 @cache
-def _jobs() -> JobRepository:
+def _jobs() -> JobProgress:
     redis = Redis.from_url(settings.REDIS_URL, retry=JOB_STORE_RETRY)
-    return JobRepository(redis, settings.JOBS_QUEUE)
+    return JobProgress(redis, settings.JOBS_QUEUE)
 
 
 @cache

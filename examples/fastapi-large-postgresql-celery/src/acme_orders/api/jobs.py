@@ -1,7 +1,7 @@
 """The jobs API: submit a webhook delivery, then poll its status.
 
-The Celery client and the Redis client block, so these handlers are plain
-functions: FastAPI runs them in its thread pool, off the event loop.
+These handlers are coroutines: the job records use Redis's asyncio client, and
+the job queue sends from a worker thread, since the Celery client blocks.
 """
 
 from typing import Annotated, Any
@@ -33,7 +33,7 @@ JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, responses=SUBMIT_ERRORS)
-def submit_job(
+async def submit_job(
     data: JobCreate,
     service: JobServiceDep,
     response: Response,
@@ -42,11 +42,11 @@ def submit_job(
     ] = None,
 ) -> JobRead:
     """Accept a webhook for delivery; a repeat under the same Idempotency-Key gets the first job."""
-    job, _ = service.submit(str(data.url), data.payload, idempotency_key)
+    job, _ = await service.submit(str(data.url), data.payload, idempotency_key)
     response.headers["Location"] = f"{router.prefix}/{job.id}"
     return JobRead.model_validate(job)
 
 
 @router.get("/{job_id}", responses=NOT_FOUND)
-def get_job(job_id: str, service: JobServiceDep) -> JobRead:
-    return JobRead.model_validate(service.get(job_id))
+async def get_job(job_id: str, service: JobServiceDep) -> JobRead:
+    return JobRead.model_validate(await service.get(job_id))

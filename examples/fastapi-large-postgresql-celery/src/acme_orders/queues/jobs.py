@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import Celery
+from starlette.concurrency import run_in_threadpool
 
 from acme_orders.workers.jobs import DELIVER_WEBHOOK
 
@@ -28,7 +29,11 @@ class JobQueue:
         self._app.conf.update(broker_namespace(queue))
         self._queue = queue
 
-    def enqueue(self, job_id: str) -> None:
+    async def enqueue(self, job_id: str) -> None:
+        """Send from a worker thread: the Celery client blocks."""
+        await run_in_threadpool(self._send, job_id)
+
+    def _send(self, job_id: str) -> None:
         """Send the delivery task; its task id is the job id, so both logs name the same thing."""
         self._app.send_task(DELIVER_WEBHOOK, args=[job_id], task_id=job_id, queue=self._queue)
 

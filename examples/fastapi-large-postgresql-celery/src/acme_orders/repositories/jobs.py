@@ -1,4 +1,4 @@
-"""Job records in Redis: what the API reports and what the worker updates.
+"""Job records in Redis: what the API records and reports, and what the worker updates.
 
 A job is one JSON document at ``<queue>:job:<id>``. An idempotency key points
 at the job it created (``<queue>:idempotency:<key>``), and jobs not finished yet
@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
 # How long a job record and its idempotency key are kept.
 RETENTION = timedelta(days=7)
@@ -64,25 +65,34 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-class JobRepository:
-    def __init__(self, redis: Redis, queue: str) -> None:
-        self._redis = redis
+class JobKeys:
+    """Where one queue's job records live in Redis."""
+
+    def __init__(self, queue: str) -> None:
         self._prefix = f"{queue}:"
 
-    def _job_key(self, job_id: str) -> str:
+    def job(self, job_id: str) -> str:
         return f"{self._prefix}job:{job_id}"
 
-    def _idempotency_key(self, key: str) -> str:
+    def idempotency(self, key: str) -> str:
         return f"{self._prefix}idempotency:{key}"
 
     @property
-    def _unfinished_key(self) -> str:
+    def unfinished(self) -> str:
         return f"{self._prefix}unfinished"
 
-    def ping(self) -> None:
-        self._redis.ping()
 
-    def create(
+class JobRepository:
+    """The web process's side: record a submitted job, report it, forget a refused one."""
+
+    def __init__(self, redis: AsyncRedis, queue: str) -> None:
+        self._redis = redis
+        self._keys = JobKeys(queue)
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def create(
         self,
         *,
         url: str,
@@ -106,31 +116,46 @@ class JobRepository:
         )
         # The record exists before the key points at it, so a racing request that
         # loses the key always finds the winner's job.
-        self._save(job)
+        await self._save(job)
         if idempotency_key is not None:
-            key = self._idempotency_key(idempotency_key)
-            if not self._redis.set(key, job.id, nx=True, ex=RETENTION):
-                self._redis.delete(self._job_key(job.id))
-                existing_id = self._redis.get(key)
-                existing = self.get(_text(existing_id)) if existing_id else None
+            key = self._keys.idempotency(idempotency_key)
+            if not await self._redis.set(key, job.id, nx=True, ex=RETENTION):
+                await self._redis.delete(self._keys.job(job.id))
+                existing_id = await self._redis.get(key)
+                existing = await self.get(_text(existing_id)) if existing_id else None
                 if existing is not None:
                     return existing, False
-                self._save(job)
-        self._redis.zadd(self._unfinished_key, {job.id: now.timestamp()})
+                await self._save(job)
+        await self._redis.zadd(self._keys.unfinished, {job.id: now.timestamp()})
         return job, True
 
-    def discard(self, job_id: str, idempotency_key: str | None) -> None:
+    async def discard(self, job_id: str, idempotency_key: str | None) -> None:
         """Forget a job the task queue never accepted, and free its idempotency key."""
-        self._redis.delete(self._job_key(job_id))
-        self._redis.zrem(self._unfinished_key, job_id)
+        await self._redis.delete(self._keys.job(job_id))
+        await self._redis.zrem(self._keys.unfinished, job_id)
         if idempotency_key is not None:
-            key = self._idempotency_key(idempotency_key)
-            owner = self._redis.get(key)
+            key = self._keys.idempotency(idempotency_key)
+            owner = await self._redis.get(key)
             if owner is not None and _text(owner) == job_id:
-                self._redis.delete(key)
+                await self._redis.delete(key)
+
+    async def get(self, job_id: str) -> Job | None:
+        raw = await self._redis.get(self._keys.job(job_id))
+        return Job.from_json(raw) if raw is not None else None
+
+    async def _save(self, job: Job) -> None:
+        await self._redis.set(self._keys.job(job.id), job.to_json(), ex=RETENTION)
+
+
+class JobProgress:
+    """The worker's side: each attempt and its outcome, and the jobs nothing moves."""
+
+    def __init__(self, redis: Redis, queue: str) -> None:
+        self._redis = redis
+        self._keys = JobKeys(queue)
 
     def get(self, job_id: str) -> Job | None:
-        raw = self._redis.get(self._job_key(job_id))
+        raw = self._redis.get(self._keys.job(job_id))
         return Job.from_json(raw) if raw is not None else None
 
     def start_attempt(self, job_id: str) -> Job | None:
@@ -152,7 +177,7 @@ class JobRepository:
     def stale(self, older_than: timedelta) -> list[str]:
         """Ids of the unfinished jobs that have not changed for ``older_than``."""
         cutoff = (datetime.now(UTC) - older_than).timestamp()
-        ids = self._redis.zrangebyscore(self._unfinished_key, "-inf", cutoff)
+        ids = self._redis.zrangebyscore(self._keys.unfinished, "-inf", cutoff)
         return [_text(job_id) for job_id in cast("list[bytes | str]", ids)]
 
     def _set_status(self, job_id: str, status: JobStatus, **changes: Any) -> None:
@@ -162,12 +187,9 @@ class JobRepository:
 
     def _update(self, job: Job, **changes: Any) -> Job:
         updated = replace(job, **changes, updated_at=datetime.now(UTC))
-        self._save(updated)
+        self._redis.set(self._keys.job(job.id), updated.to_json(), ex=RETENTION)
         if updated.status.finished:
-            self._redis.zrem(self._unfinished_key, job.id)
+            self._redis.zrem(self._keys.unfinished, job.id)
         else:
-            self._redis.zadd(self._unfinished_key, {job.id: updated.updated_at.timestamp()})
+            self._redis.zadd(self._keys.unfinished, {job.id: updated.updated_at.timestamp()})
         return updated
-
-    def _save(self, job: Job) -> None:
-        self._redis.set(self._job_key(job.id), job.to_json(), ex=RETENTION)

@@ -4,7 +4,6 @@ import httpx
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from acme_orders.core.database import ping
 from acme_orders.core.errors import ServiceUnavailableError
@@ -52,7 +51,7 @@ class HealthService:
 
     async def _check_redis(self) -> Check:
         try:
-            await run_in_threadpool(self._jobs.ping)
+            await self._jobs.ping()
         except Exception as error:
             return Check(name="redis", ok=False, detail=type(error).__name__)
         return Check(name="redis", ok=True)

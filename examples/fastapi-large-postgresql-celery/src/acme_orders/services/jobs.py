@@ -35,7 +35,7 @@ class JobService:
         self._jobs = jobs
         self._queue = queue
 
-    def submit(
+    async def submit(
         self, url: str, payload: dict[str, Any], idempotency_key: str | None
     ) -> tuple[Job, bool]:
         """Record and enqueue a job; a repeated idempotency key returns the first job instead.
@@ -45,7 +45,7 @@ class JobService:
         """
         request_id = structlog.contextvars.get_contextvars().get("request_id")
         with _job_records():
-            job, created = self._jobs.create(
+            job, created = await self._jobs.create(
                 url=url, payload=payload, request_id=request_id, idempotency_key=idempotency_key
             )
         if not created:
@@ -55,22 +55,22 @@ class JobService:
             logger.info("job_resubmitted", job_id=job.id, idempotency_key=idempotency_key)
             return job, False
         try:
-            self._queue.enqueue(job.id)
+            await self._queue.enqueue(job.id)
         except Exception as error:
             # No worker will ever see this job: forget it, so that the client's retry
             # (with the same idempotency key) submits it afresh instead of finding it stuck.
             # (If Redis is down too, the periodic expiry fails the record later.)
             with _job_records():
-                self._jobs.discard(job.id, idempotency_key)
+                await self._jobs.discard(job.id, idempotency_key)
             logger.warning("queue_unavailable", job_id=job.id, error=type(error).__name__)
             msg = "The task queue is unavailable; retry shortly."
             raise ServiceUnavailableError(msg) from error
         logger.info("job_submitted", job_id=job.id)
         return job, True
 
-    def get(self, job_id: str) -> Job:
+    async def get(self, job_id: str) -> Job:
         with _job_records():
-            job = self._jobs.get(job_id)
+            job = await self._jobs.get(job_id)
         if job is None:
             msg = f"Job {job_id} does not exist."
             raise NotFoundError(msg)

@@ -17,7 +17,7 @@ from redis import Redis
 from acme_orders.core.config import get_settings
 from acme_orders.core.logging import configure_logging
 from acme_orders.queues.jobs import broker_namespace
-from acme_orders.repositories.jobs import JobRepository
+from acme_orders.repositories.jobs import JobProgress
 from acme_orders.workers.jobs import (
     DELIVER_WEBHOOK,
     DELIVERY_TIMEOUT_SECONDS,
@@ -72,8 +72,8 @@ app.conf.update(
 
 
 @cache
-def _jobs() -> JobRepository:
-    return JobRepository(Redis.from_url(settings.redis_url), settings.jobs_queue)
+def _jobs() -> JobProgress:
+    return JobProgress(Redis.from_url(settings.redis_url), settings.jobs_queue)
 
 
 @cache
