@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # The values each axis offers today. Later issues widen these tuples; a value
@@ -412,170 +413,34 @@ def refusal_of_choice(question: str, value: Any, answers: Mapping[str, Any]) -> 
     return refusal_for(question, {**answers, question: value})
 
 
-_WHY: dict[tuple[str, str], str] = {
-    ("framework", "fastapi"): (
-        "An API-first service: typed request and response models with Pydantic, OpenAPI "
-        "documentation for free, and native async for I/O-heavy endpoints."
-    ),
-    ("framework", "django"): (
-        "A full-stack web application: the ORM, migrations, the admin, forms and templates "
-        "come in the box, and Django REST Framework serves the API from the same models."
-    ),
-    ("framework", "flask"): (
-        "A small, explicit application: an app factory and blueprints, with only the pieces "
-        "this project needs added on top: Pydantic models, which flask-openapi3 validates "
-        "requests with and documents as OpenAPI, and SQLAlchemy when it keeps data."
-    ),
-    ("concurrency", "async"): (
-        "Requests spend their time waiting on I/O, so one event loop serves many of them; "
-        "every library on the request path has an async version (SQLAlchemy asyncio, httpx)."
-    ),
-    ("concurrency", "sync"): (
-        "Plain functions run in the server's thread pool: simpler to reason about, and safe "
-        "with blocking libraries and CPU work; the cost is one thread per in-flight request."
-    ),
-    ("workload", "io_bound"): "Request time goes to waiting on databases and other services.",
-    ("workload", "cpu_bound"): (
-        "CPU-heavy work runs in a process pool owned by the app's lifespan, so it neither "
-        "holds the GIL nor stalls other requests (see the primes example)."
-    ),
-    ("workload", "mixed"): (
-        "Blocking calls are offloaded to worker threads so the server keeps answering "
-        "(see the fingerprints example)."
-    ),
-    ("project_size", "small"): (
-        "Flat modules at the root: the whole service fits on a screen or two. The layout is "
-        "fixed for the project's life (an update never moves files), so a service that will "
-        "gain a second resource or a second developer starts at medium."
-    ),
-    ("project_size", "medium"): (
-        "One app/ package split into layers (routes -> services -> repositories -> models) "
-        "or features; room to grow without ceremony."
-    ),
-    ("project_size", "large"): (
-        "src/ layout with core/ infrastructure, an installable package, and unit, "
-        "integration and end-to-end test suites kept apart."
-    ),
-    ("code_organization", "by_layer"): (
-        "Folders per layer: easy to learn, and each layer's rules are visible in one place."
-    ),
-    ("code_organization", "by_feature"): (
-        "A folder per feature holding its routes, service, repository, models and schemas: "
-        "a change touches one folder, and features can be owned by different people."
-    ),
-    ("database", "none"): "No persistence: the service is stateless.",
-    ("database", "sqlite"): (
-        "SQLite is embedded: no server to run, ideal for development, tests and small "
-        "single-instance services. It allows one writer at a time; move to PostgreSQL "
-        "for concurrent writers or several app instances."
-    ),
-    ("database", "postgresql"): (
-        "PostgreSQL: concurrent writers, several app instances and real transactions. "
-        "Connections are pooled per process (size and overflow from the environment, "
-        "pre-ping on checkout), and the tests run against a real server."
-    ),
-    ("task_queue", "none"): "All work happens inside the request.",
-    ("task_queue", "background_tasks"): (
-        "FastAPI's BackgroundTasks run after the response, in the same process: no broker, "
-        "but nothing is persisted, so pending work is lost on restart."
-    ),
-    ("task_queue", "celery"): (
-        "Celery: the most complete task system (retries with backoff, canvas workflows, beat "
-        "schedules, Flower). Jobs survive restarts; the worker and the beat scheduler run as "
-        "their own processes. Job status lives in Redis, read through the jobs API."
-    ),
-    ("task_queue", "arq"): (
-        "ARQ: asyncio jobs on Redis, the natural queue of an async stack. Jobs survive "
-        "restarts and are retried with backoff; the worker also runs the cron job."
-    ),
-    ("task_queue", "rq"): (
-        "RQ: plain synchronous functions on Redis, the simplest durable queue for a sync "
-        "stack. Jobs survive restarts, retries are scheduled by the worker, and RQ's cron "
-        "scheduler runs the periodic job."
-    ),
-    ("task_queue", "dramatiq"): (
-        "Dramatiq: simple actors with reliable defaults (acknowledged delivery, retries with "
-        "backoff); APScheduler sends the periodic job, since Dramatiq has no scheduler."
-    ),
-    ("broker", "redis"): (
-        "Redis carries the messages and keeps the job records: one service to run."
-    ),
-    ("broker", "rabbitmq"): (
-        "RabbitMQ carries the messages (acknowledged, durable delivery); Redis keeps the "
-        "job records the API reports."
-    ),
-    ("docker", "True"): (
-        "A multi-stage image built with uv, running as a non-root user, with a HEALTHCHECK; "
-        "compose.yaml runs migrations once before the web service starts."
-    ),
-    ("docker", "False"): "No container files: the service runs from its virtual environment.",
-    ("ci", "github"): (
-        "GitHub Actions runs `make check` (and builds the image) on pushes to main and on "
-        "pull requests."
-    ),
-    ("ci", "gitlab"): "GitLab CI runs `make check` (and builds the image) on every push.",
-    ("ci", "none"): "No CI configuration: run `make check` before you push.",
-}
+# The prose of the records lives in Markdown, beside this module: see its first paragraph.
+RECORDS_PROSE = Path(__file__).with_name("decision_records.md")
+_SECTION = re.compile(r"^## (?P<question>\w+): (?P<choice>\w+)(?: \((?P<framework>\w+)\))?$")
 
 
-# Where a framework changes why a choice fits, its own wording wins over _WHY's.
-_WHY_FOR_FRAMEWORK: dict[tuple[str, str, str], str] = {
-    ("concurrency", "async", "django"): (
-        "Django runs under ASGI (uvicorn): the health probes, and the pages and offloaded "
-        "CPU work where the project has them, are async views (the async ORM, sync_to_async "
-        "where it has no async form). Django REST Framework has no async views, so the API "
-        "runs in a worker thread."
-    ),
-    ("concurrency", "sync", "django"): (
-        "Django runs under WSGI (gunicorn): plain views, one worker thread per in-flight "
-        "request; the most widely deployed and best-supported way to run Django."
-    ),
-    ("concurrency", "sync", "flask"): (
-        "Flask handles each request synchronously in a gunicorn worker; for an async stack "
-        "the questionnaire points to FastAPI."
-    ),
-    ("workload", "cpu_bound", "flask"): (
-        "CPU-heavy work runs in a process pool the app factory creates, so it neither holds "
-        "the GIL the worker's request threads share nor stalls other requests (see the "
-        "primes example)."
-    ),
-    ("workload", "mixed", "flask"): (
-        "Blocking calls run on the request's own gunicorn thread (gthread workers): hashlib "
-        "and I/O release the GIL, so the worker's other threads keep answering; size "
-        "--threads for how many may block at once (see the fingerprints example)."
-    ),
-    ("database", "sqlite", "flask"): (
-        "SQLite is embedded: no server to run, ideal for development, tests and small "
-        "single-instance services. Plain SQLAlchemy 2.0 (no Flask-SQLAlchemy): the factory "
-        "creates the engine, each request gets a session through `g` that teardown closes, "
-        "and repositories and Alembic stay independent of Flask."
-    ),
-    ("database", "postgresql", "django"): (
-        "PostgreSQL through Django's own connection pool (psycopg 3): size and overflow from "
-        "the environment, each connection checked before a request borrows it, the same under "
-        "WSGI and ASGI; the tests run against a real server."
-    ),
-    ("code_organization", "by_layer", "django"): (
-        "One Django app split into packages per layer (models, selectors, services, "
-        "serializers, api and views), a module per feature in each: easy to learn."
-    ),
-    ("code_organization", "by_feature", "django"): (
-        "A Django app per feature, holding its models, selectors, services, serializers, "
-        "views and migrations: a change touches one app, and apps can have different owners."
-    ),
-    ("project_size", "small", "django"): (
-        "One settings module and the apps at the root, beside manage.py: the whole site "
-        "fits on a screen or two."
-    ),
-    ("project_size", "medium", "django"): (
-        "Split settings (base, dev, prod, test) and the apps in one package, with "
-        "services and selectors beside the models."
-    ),
-    ("project_size", "large", "django"): (
-        "src/ layout: an installable package holding the settings and the apps, and unit, "
-        "integration and end-to-end test suites kept apart."
-    ),
-}
+def read_records_prose(text: str) -> dict[tuple[str, ...], str]:
+    """Each section's paragraph, keyed ``(question, choice)`` or ``(question, choice, framework)``.
+
+    A section's lines are joined with spaces: the Markdown is wrapped for its readers,
+    and each record renders as one paragraph.
+    """
+    prose: dict[tuple[str, ...], list[str]] = {}
+    lines: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = _SECTION.match(line)
+            if heading is None:
+                msg = f"{RECORDS_PROSE.name}: not a record heading: {line!r}"
+                raise ValueError(msg)
+            key = tuple(part for part in heading.groups() if part is not None)
+            lines = prose.setdefault(key, [])
+        elif lines is not None and line.strip():
+            lines.append(line.strip())
+    return {key: " ".join(lines) for key, lines in prose.items()}
+
+
+_PROSE = read_records_prose(RECORDS_PROSE.read_text(encoding="utf-8"))
+
 
 _TITLES = {
     "framework": "Framework",
@@ -651,8 +516,8 @@ def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
                 "question": question,
                 "title": _TITLES[question],
                 "choice": {"True": "yes", "False": "no"}.get(choice, choice),
-                "why": _WHY_FOR_FRAMEWORK.get(
-                    (question, choice, answers["framework"]), _WHY[(question, choice)]
+                "why": _PROSE.get(
+                    (question, choice, answers["framework"]), _PROSE[question, choice]
                 ),
                 "override": override,
             }

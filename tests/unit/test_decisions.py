@@ -568,6 +568,32 @@ def test_every_offered_answer_set_gets_decision_records() -> None:
     assert failures == []
 
 
+def test_every_section_of_the_records_prose_is_an_answer_a_record_reads() -> None:
+    """No section is dead: each names a recorded question, one of its choices and,
+    where it has one, a framework."""
+    read: set[tuple[str, ...]] = set()
+    for answers in _offered_answer_sets():
+        for record in decisions.decision_records(answers):
+            choice = str(answers[record["question"]])
+            read.add((record["question"], choice))
+            read.add((record["question"], choice, answers["framework"]))
+    assert set(decisions._PROSE) <= read
+
+
+def test_the_records_prose_joins_a_sections_lines_and_refuses_other_headings() -> None:
+    text = (
+        "# Title\n\nIntro.\n\n"
+        "## database: sqlite\n\nOne line\nand the next.\n\n"
+        "## ci: none (flask)\nX.\n"
+    )
+    assert decisions.read_records_prose(text) == {
+        ("database", "sqlite"): "One line and the next.",
+        ("ci", "none", "flask"): "X.",
+    }
+    with pytest.raises(ValueError, match="not a record heading"):
+        decisions.read_records_prose("## Database choice\n")
+
+
 @pytest.mark.parametrize(
     ("overrides", "question", "choice", "overridden"),
     [
