@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import decisions, docs, fw_django, fw_fastapi, fw_flask, queues, versions
+from . import decisions, docs, fw_django, fw_fastapi, fw_flask, options, queues, versions
 from .runtime import Runtime
 
 # The module that knows each framework's layout, dependencies and runtime.
@@ -219,15 +219,33 @@ class Project:
     def uses_postgresql(self) -> bool:
         return self.answers["database"] == "postgresql"
 
+    @functools.cached_property
+    def services(self) -> tuple[options.Service, ...]:
+        """The servers the project needs running: the options' contributions, in order."""
+        return options.services(self)
+
+    @functools.cached_property
+    def processes(self) -> tuple[options.Process, ...]:
+        """The application's processes beside the web server (migrations, worker, ...)."""
+        return options.processes(self)
+
+    @functools.cached_property
+    def ci_targets(self) -> tuple[options.CiTarget, ...]:
+        """The Makefile targets CI runs after `make check` (the worker-kill test, ...)."""
+        return options.ci_targets(self)
+
+    def services_for(self, process: str) -> tuple[options.Service, ...]:
+        """The servers one of the application's processes (``"web"``, ...) talks to."""
+        return tuple(service for service in self.services if process in service.used_by)
+
+    @property
+    def app_volumes(self) -> tuple[tuple[str, str], ...]:
+        return options.app_volumes(self)
+
     @property
     def backing_services(self) -> tuple[tuple[str, str], ...]:
         """(compose service, server) for each server the project needs running to work."""
-        found = [("db", "PostgreSQL")] if self.uses_postgresql else []
-        if self.jobs is not None:
-            found.append(("redis", "Redis"))
-            if self.jobs.uses_rabbitmq:
-                found.append(("rabbitmq", "RabbitMQ"))
-        return tuple(found)
+        return tuple((service.name, service.server) for service in self.services)
 
     @property
     def database_scheme(self) -> str:
@@ -332,16 +350,8 @@ class Project:
     @property
     def make_targets(self) -> tuple[tuple[str, str, str], ...]:
         """(name, help, command) of the Makefile's targets beyond the common ones."""
-        targets = self.runtime.make_targets
-        if self.jobs is not None:
-            targets += (
-                (
-                    "test-slow",
-                    "Kill the worker mid-job; the job must run again (needs the services)",
-                    "uv run pytest -m slow --no-cov",
-                ),
-            )
-        return targets
+        extra = tuple((target.target, target.help, target.command) for target in self.ci_targets)
+        return self.runtime.make_targets + extra
 
     @property
     def checks_broker(self) -> bool:

@@ -47,6 +47,7 @@ from tests.support import (
     clean_env,
     fast_render,
     interpreter,
+    make_template_repo,
     read_facts,
     refused,
     render,
@@ -678,3 +679,144 @@ def test_free_text_is_escaped(template_repo: Path, tmp_path: Path) -> None:
         ]:
             problems.append(f"pyproject.toml: authors is {meta.get('authors')!r}")
     assert_clean("free text", problems)
+
+
+PROBE_OPTION = '''"""A probe option for the render tier: a cache server beside the database."""
+
+from typing import Any
+
+from .slots import CiTarget, Health, Process, Service
+
+
+def ci_targets(project: Any) -> tuple[CiTarget, ...]:
+    return (
+        CiTarget(
+            target="test-cache",
+            help="Run the cache's tests",
+            command="uv run pytest -m cache --no-cov",
+            why="The probe's own check.",
+            report="report-cache.xml",
+        ),
+    )
+
+
+def processes(project: Any) -> tuple[Process, ...]:
+    return (
+        Process(
+            name="warmer",
+            comment="Fills the probe's cache.",
+            command=("python", "-m", "warmer"),
+            check=("python", "-m", "warmer", "--ping"),
+        ),
+    )
+
+
+def services(project: Any) -> tuple[Service, ...]:
+    return (
+        Service(
+            name="cache",
+            server="Memcached",
+            image="memcached:1.6-alpine",
+            port=11211,
+            volume="cachedata",
+            data_dir="/var/cache/memcached",
+            health=Health(
+                command=("nc", "-z", "127.0.0.1", "11211"),
+                ci_command="nc -z 127.0.0.1 11211",
+                interval_seconds=5,
+                timeout_seconds=5,
+            ),
+            ci_alias="memcached",
+            app_setting="CACHE_URL",
+            app_url="memcached://cache:11211",
+            test_setting="TEST_CACHE_URL",
+            test_url="memcached://{host}:11211",
+            used_by=("web", "warmer"),
+            comment="The probe's cache.",
+        ),
+    )
+'''
+
+
+def _yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(), Loader=SafeLoader)  # noqa: S506
+
+
+def add_probe_option(template: Path) -> None:
+    """Add the probe's module and register it: the only files a new option touches here."""
+    package = template / "extensions" / "options"
+    (package / "probe.py").write_text(PROBE_OPTION)
+    registry = package / "__init__.py"
+    source = registry.read_text()
+    for old, new in (
+        (
+            "from . import broker, database, task_queue",
+            "from . import broker, database, probe, task_queue",
+        ),
+        ("(database, task_queue, broker)", "(database, task_queue, broker, probe)"),
+    ):
+        assert old in source, f"extensions/options/__init__.py no longer has {old!r}"
+        source = source.replace(old, new)
+    registry.write_text(source)
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path, ci: str) -> None:
+    """An option module alone adds a server to compose (with its volume, its healthcheck,
+    the app's setting and the web's depends_on) and to CI (a service container and the
+    tests' setting), a process beside the web server, and a Makefile target CI runs;
+    every file still passes the render tier's checks."""
+    template = make_template_repo(tmp_path / "template", edit=add_probe_option)
+    given = {
+        "project_name": PROJECT_NAME,
+        "database": "postgresql",
+        "ci": ci,
+        "docker": True,
+    }
+    project_dir = render(template, tmp_path / "project", given)
+    problems = check_project(project_dir, given, template)
+    compose = _yaml(project_dir / "compose.yaml")
+    cache = compose["services"].get("cache", {})
+    if cache.get("healthcheck", {}).get("test") != ["CMD", "nc", "-z", "127.0.0.1", "11211"]:
+        problems.append(f"compose.yaml: the probe's service is {cache}")
+    if (
+        cache.get("volumes") != ["cachedata:/var/cache/memcached"]
+        or "cachedata" not in compose["volumes"]
+    ):
+        problems.append(f"compose.yaml: the probe's volume is missing: {compose['volumes']}")
+    web = compose["services"]["web"]
+    if web["environment"].get("CACHE_URL") != "memcached://cache:11211":
+        problems.append(f"compose.yaml: the web's environment is {web['environment']}")
+    if list(web["depends_on"]) != ["db", "cache", "migrate"]:
+        problems.append(f"compose.yaml: the web waits for {list(web['depends_on'])}")
+    if "cache" in compose["services"]["migrate"].get("depends_on", {}):
+        problems.append("compose.yaml: the migrations wait for the probe's cache")
+    warmer = compose["services"].get("warmer", {})
+    if (warmer.get("command"), list(warmer.get("depends_on", {}))) != (
+        ["python", "-m", "warmer"],
+        ["cache"],
+    ):
+        problems.append(f"compose.yaml: the probe's process is {warmer}")
+    makefile = (project_dir / "Makefile").read_text()
+    if "\ntest-cache:" not in makefile or "uv run pytest -m cache --no-cov" not in makefile:
+        problems.append("Makefile: no test-cache target")
+    if ci == "github":
+        job = _yaml(project_dir / ".github" / "workflows" / "ci.yml")["jobs"]["check"]
+        found = (
+            job["services"].get("memcached", {}).get("image"),
+            job["env"].get("TEST_CACHE_URL"),
+        )
+        wanted = ("memcached:1.6-alpine", "memcached://localhost:11211")
+        runs = [step.get("run") for step in job["steps"]]
+        if runs[-1:] != ["make test-cache"]:
+            problems.append(f"GitHub CI: the check job's last steps run {runs[-2:]}")
+    else:
+        job = _yaml(project_dir / ".gitlab-ci.yml")["check"]
+        aliases = {service["alias"]: service["name"] for service in job["services"]}
+        found = (aliases.get("memcached"), job["variables"].get("TEST_CACHE_URL"))
+        wanted = ("memcached:1.6-alpine", "memcached://memcached:11211")
+        if "PYTEST_ADDOPTS=--junitxml=report-cache.xml make test-cache" not in job["script"]:
+            problems.append(f"GitLab CI: the check job's script is {job['script']}")
+    if found != wanted:
+        problems.append(f"{ci} CI: the probe's service and setting are {found}")
+    assert_clean(f"probe option, ci={ci}", problems)

@@ -1,0 +1,58 @@
+"""Options as modules: what each answer adds to the slots the host files loop over.
+
+A host file (``compose.yaml``, the CI configurations) names no option: it loops over a
+slot such as ``project.services``, and each option module below says what its answer
+adds to it, through a function named after the slot. A module leaves out the slots it
+adds nothing to. A new option is a new module in ``OPTIONS``; no host file changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import broker, database, task_queue
+from .slots import CiTarget, Health, Process, Service
+
+# In the order their contributions appear in the host files.
+OPTIONS: tuple[Any, ...] = (database, task_queue, broker)
+
+__all__ = [
+    "OPTIONS",
+    "CiTarget",
+    "Health",
+    "Process",
+    "Service",
+    "app_volumes",
+    "ci_targets",
+    "processes",
+    "services",
+]
+
+
+def _collect(slot: str, project: Any) -> tuple[Any, ...]:
+    return tuple(
+        item
+        for option in OPTIONS
+        if hasattr(option, slot)
+        for item in getattr(option, slot)(project)
+    )
+
+
+def services(project: Any) -> tuple[Service, ...]:
+    """The servers this project needs running (compose services, CI service containers)."""
+    return _collect("services", project)
+
+
+def app_volumes(project: Any) -> tuple[tuple[str, str], ...]:
+    """(named volume, mount point) of the application containers' own data."""
+    return _collect("app_volumes", project)
+
+
+def processes(project: Any) -> tuple[Process, ...]:
+    """The application's processes beside the web server, each option's in turn."""
+    return _collect("processes", project)
+
+
+def ci_targets(project: Any) -> tuple[CiTarget, ...]:
+    """The Makefile targets CI runs after ``make check``, each option's in turn."""
+    return _collect("ci_targets", project)

@@ -1,0 +1,153 @@
+"""Options as modules: what each answer adds to the slots the host files loop over."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+from typing import Any
+
+import pytest
+
+from extensions import options, project
+from tests import combinations
+from tests.support import REPO_ROOT, default_answers
+
+
+def facts(**answers: Any) -> project.Project:
+    full = default_answers(**answers)
+    full["background_work"] = combinations.background_work_for(full)
+    return project.for_answers(full)
+
+
+def test_every_option_module_is_registered() -> None:
+    """A module under extensions/options/ that OPTIONS leaves out would add nothing."""
+    modules = {info.name for info in pkgutil.iter_modules(options.__path__)} - {"slots"}
+    assert {option.__name__.rpartition(".")[2] for option in options.OPTIONS} == modules
+
+
+def test_the_services_are_the_servers_the_answers_need() -> None:
+    for answers in combinations.valid_combinations():
+        expected = ["db"] if answers["database"] == "postgresql" else []
+        if answers["task_queue"] in {"celery", "arq", "rq", "dramatiq"}:
+            expected.append("redis")
+            if answers.get("broker") == "rabbitmq":
+                expected.append("rabbitmq")
+        services = project.for_answers(default_answers(**answers)).services
+        assert [service.name for service in services] == expected, answers
+
+
+@pytest.mark.parametrize(
+    ("process", "names"),
+    [("web", ["db", "redis", "rabbitmq"]), ("migrate", ["db"]), ("worker", ["redis", "rabbitmq"])],
+)
+def test_each_process_waits_for_the_servers_it_uses(process: str, names: list[str]) -> None:
+    full = facts(database="postgresql", task_queue="celery", broker="rabbitmq", concurrency="sync")
+    assert [service.name for service in full.services_for(process)] == names
+
+
+def test_the_urls_name_the_host_the_server_answers_at() -> None:
+    full = facts(database="postgresql", task_queue="celery", broker="rabbitmq", concurrency="sync")
+    for service in full.services:
+        # Compose reaches a server by its service name; the tests by the host they are given.
+        assert f"@{service.name}:" in service.app_url or f"//{service.name}:" in service.app_url
+        assert f"{service.ci_alias}:{service.port}" in service.test_url_at(service.ci_alias)
+        assert "{host}" not in service.test_url_at("localhost")
+        assert service.app_setting == service.test_setting.removeprefix("TEST_")
+    assert full.backing_services == (
+        ("db", "PostgreSQL"),
+        ("redis", "Redis"),
+        ("rabbitmq", "RabbitMQ"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("database", "volumes"),
+    [("sqlite", (("data", "/app/data"),)), ("postgresql", ()), ("none", ())],
+)
+def test_only_sqlite_keeps_the_apps_own_data(database: str, volumes: tuple[Any, ...]) -> None:
+    assert facts(database=database).app_volumes == volumes
+
+
+def test_a_module_adds_only_to_the_slots_it_defines(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Probe:
+        __name__ = "extensions.options.probe"
+
+        @staticmethod
+        def app_volumes(_project: Any) -> tuple[tuple[str, str], ...]:
+            return (("probe", "/probe"),)
+
+    monkeypatch.setattr(options, "OPTIONS", (*options.OPTIONS, Probe))
+    full = facts(database="none")
+    assert options.app_volumes(full) == (("probe", "/probe"),)
+    assert options.services(full) == ()
+
+
+def test_the_processes_beside_the_web_server() -> None:
+    for answers in combinations.valid_combinations():
+        full = project.for_answers(default_answers(**answers))
+        expected = [("migrate", True)] if answers["database"] != "none" else []
+        if full.jobs is not None:
+            expected.append(("worker", False))
+            if full.jobs.scheduler:
+                expected.append(("scheduler", False))
+        assert [(p.name, p.one_shot) for p in full.processes] == expected, answers
+        for process in full.processes:
+            # A one-shot process has no healthcheck; a long-running one has one.
+            assert bool(process.check) is not process.one_shot, process
+
+
+def test_the_worker_kill_test_is_the_queues_extra_check() -> None:
+    with_queue = facts(task_queue="celery", concurrency="sync")
+    without = facts()
+    assert [target.target for target in with_queue.ci_targets] == ["test-slow"]
+    assert without.ci_targets == ()
+    assert [target for target, _, _ in with_queue.make_targets][-1] == "test-slow"
+    assert "test-slow" not in [target for target, _, _ in without.make_targets]
+
+
+# Host files that loop over the slots, and what they must not name: the facts of the
+# options that fill those slots (the database, the task queue, the broker).
+HOST_FILES = (
+    "template/{{ project.on.docker }}/compose.yaml.jinja",
+    "template/{{ project.on.github }}/.github/workflows/ci.yml.jinja",
+    "template/{{ project.on.gitlab }}/.gitlab-ci.yml.jinja",
+)
+OPTION_FACTS = re.compile(
+    r"project\.(jobs|has_db|uses_\w+|checks_broker|postgres_\w+)\b"
+    r"|tools\[\"(postgres|redis|rabbitmq)"
+    r"|\b(database|task_queue|broker)\b(?!_)"
+)
+
+
+@pytest.mark.parametrize("host", HOST_FILES)
+def test_a_host_file_names_no_option_that_fills_its_slots(host: str) -> None:
+    source = (REPO_ROOT / host).read_text()
+    jinja = " ".join(re.findall(r"{[{%].*?[}%]}", source, re.DOTALL))
+    assert OPTION_FACTS.findall(jinja) == []
+
+
+def test_names_volumes_ports_and_settings_are_unique() -> None:
+    """Two options adding the same name would render a YAML key twice (the last one wins)."""
+    for answers in combinations.valid_combinations():
+        full = project.for_answers(default_answers(**answers))
+        for values in (
+            [s.name for s in full.services] + [p.name for p in full.processes] + ["web"],
+            [s.volume for s in full.services] + [volume for volume, _ in full.app_volumes],
+            [s.port for s in full.services],
+            [s.app_setting for s in full.services],
+            [t.target for t in full.ci_targets],
+        ):
+            assert len(values) == len(set(values)), (answers, values)
+        # A server waits for the processes that exist, or the web app.
+        known = {"web", *(p.name for p in full.processes)}
+        for service in full.services:
+            assert set(service.used_by) & known, service
+
+
+def test_a_process_and_a_ci_target_refuse_what_compose_and_gitlab_cannot_run() -> None:
+    with pytest.raises(ValueError, match="healthcheck"):
+        options.Process(name="sidecar", comment="", command=("run",))
+    with pytest.raises(ValueError, match="healthcheck"):
+        options.Process(name="seed", comment="", command=("run",), one_shot=True, check=("x",))
+    with pytest.raises(ValueError, match="report"):
+        options.CiTarget(target="t", help="", command="", why="", report="junit.xml")
