@@ -427,15 +427,22 @@ def read_records_prose(text: str) -> dict[tuple[str, ...], str]:
     prose: dict[tuple[str, ...], list[str]] = {}
     lines: list[str] | None = None
     for line in text.splitlines():
-        if line.startswith("## "):
+        if line.startswith("#") and (lines is not None or line.startswith("## ")):
             heading = _SECTION.match(line)
             if heading is None:
                 msg = f"{RECORDS_PROSE.name}: not a record heading: {line!r}"
                 raise ValueError(msg)
             key = tuple(part for part in heading.groups() if part is not None)
-            lines = prose.setdefault(key, [])
+            if key in prose:
+                msg = f"{RECORDS_PROSE.name}: two sections {line!r}"
+                raise ValueError(msg)
+            lines = prose[key] = []
         elif lines is not None and line.strip():
             lines.append(line.strip())
+    empty = [key for key, lines in prose.items() if not lines]
+    if empty:
+        msg = f"{RECORDS_PROSE.name}: sections without text: {empty}"
+        raise ValueError(msg)
     return {key: " ".join(lines) for key, lines in prose.items()}
 
 

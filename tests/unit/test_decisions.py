@@ -590,8 +590,14 @@ def test_the_records_prose_joins_a_sections_lines_and_refuses_other_headings() -
         ("database", "sqlite"): "One line and the next.",
         ("ci", "none", "flask"): "X.",
     }
-    with pytest.raises(ValueError, match="not a record heading"):
-        decisions.read_records_prose("## Database choice\n")
+    for broken, error in (
+        ("## Database choice\n", "not a record heading"),
+        ("## ci: none\nX.\n### Details\nY.\n", "not a record heading"),
+        ("## ci: none\nX.\n## ci: none\nY.\n", "two sections"),
+        ("## ci: none\n\n## ci: github\nY.\n", "without text"),
+    ):
+        with pytest.raises(ValueError, match=error):
+            decisions.read_records_prose(broken)
 
 
 @pytest.mark.parametrize(
