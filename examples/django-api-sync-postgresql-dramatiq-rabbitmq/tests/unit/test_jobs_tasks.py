@@ -268,8 +268,10 @@ def test_an_idempotency_key_repeated_with_another_request_is_a_conflict(
 def test_a_job_store_that_cannot_answer_is_unavailable() -> None:
     redis = Redis.from_url(UNREACHABLE_REDIS_URL)
     service = JobService(JobRepository(redis, "unreachable"), BrokerDown())
-    with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        service.submit(URL, {"n": 1}, None)
-    with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        service.get("any-job")
-    redis.close()
+    try:
+        with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
+            service.submit(URL, {"n": 1}, None)
+        with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
+            service.get("any-job")
+    finally:
+        redis.close()

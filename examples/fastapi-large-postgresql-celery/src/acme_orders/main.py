@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from acme_orders.api.health import router as health_router
 from acme_orders.api.items import router as items_router
@@ -25,6 +25,11 @@ from acme_orders.core.security import (
 )
 from acme_orders.queues.jobs import JobQueue
 
+# The web process's connections to Redis (the job records), and how long a request
+# waits for one when all are busy.
+REDIS_MAX_CONNECTIONS = 50
+REDIS_POOL_TIMEOUT_SECONDS = 5
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,7 +49,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         http_client = build_http_client(settings)
         resources.push_async_callback(http_client.aclose)
         app.state.http_client = http_client
-        redis = Redis.from_url(settings.redis_url)
+        # A burst of requests beyond the pool's connections waits for one (Redis is
+        # unavailable, a 503, after REDIS_POOL_TIMEOUT_SECONDS) instead of failing at once.
+        redis = Redis.from_pool(
+            BlockingConnectionPool.from_url(
+                settings.redis_url,
+                max_connections=REDIS_MAX_CONNECTIONS,
+                timeout=REDIS_POOL_TIMEOUT_SECONDS,
+            )
+        )
         resources.push_async_callback(redis.aclose)
         app.state.redis = redis
         job_queue = JobQueue(broker_url=settings.redis_url, queue=settings.jobs_queue)

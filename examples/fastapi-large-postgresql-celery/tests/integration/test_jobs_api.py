@@ -110,3 +110,17 @@ async def test_readiness_fails_without_redis(settings: Settings, client_for: Cli
     assert response.headers["content-type"] == PROBLEM
     failed = {check["name"] for check in response.json()["checks"] if not check["ok"]}
     assert "redis" in failed
+
+
+async def test_a_job_submitted_without_redis_is_a_503(
+    settings: Settings, client_for: ClientFactory
+) -> None:
+    settings = settings.model_copy(update={"redis_url": "redis://127.0.0.1:9/0"})
+    async with client_for(settings) as client:
+        submitted = await client.post("/api/v1/jobs", json=WEBHOOK)
+        polled = await client.get("/api/v1/jobs/any-job")
+
+    for response in (submitted, polled):
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["detail"] == "The job store is unavailable; retry shortly."

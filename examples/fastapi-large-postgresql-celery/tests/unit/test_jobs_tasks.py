@@ -269,8 +269,10 @@ async def test_an_idempotency_key_repeated_with_another_request_is_a_conflict(
 async def test_a_job_store_that_cannot_answer_is_unavailable() -> None:
     redis = AsyncRedis.from_url(UNREACHABLE_REDIS_URL)
     service = JobService(JobRepository(redis, "unreachable"), BrokerDown())
-    with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        await service.submit(URL, {"n": 1}, None)
-    with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
-        await service.get("any-job")
-    await redis.aclose()
+    try:
+        with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
+            await service.submit(URL, {"n": 1}, None)
+        with pytest.raises(ServiceUnavailableError, match="job store is unavailable"):
+            await service.get("any-job")
+    finally:
+        await redis.aclose()

@@ -24,7 +24,7 @@ SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_job_service(request: Request) -> JobService:
+async def get_job_service(request: Request) -> JobService:
     jobs = JobRepository(request.app.state.redis, settings_from(request).jobs_queue)
     return JobService(jobs, request.app.state.job_queue)
 
