@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import decisions, docs, fw_django, fw_fastapi, fw_flask, options, queues, versions
@@ -454,7 +454,7 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
     offload = {"cpu_bound": "process", "mixed": "thread"}.get(answers["workload"], "")
     jobs = queues.build(answers, layout.module)
     queue = answers["task_queue"]
-    return Project(
+    facts = Project(
         answers=answers,
         layout=layout,
         is_async=is_async,
@@ -462,12 +462,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
         offload=offload,
         has_retries=answers["project_size"] != "small",
         features=features,
-        dependencies=_requirements(
-            versions.RUNTIME, framework.dependencies(answers) + queues.dependencies(answers)
-        ),
-        dev_dependencies=_requirements(
-            versions.DEV, framework.dev_dependencies(answers) + queues.dev_dependencies(answers)
-        ),
+        dependencies=(),
+        dev_dependencies=(),
         on={
             "fastapi": _on(answers["framework"] == "fastapi"),
             "django": _on(answers["framework"] == "django"),
@@ -498,6 +494,16 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
         tools=dict(versions.TOOLS),
         runtime=framework.runtime(answers, layout),
         jobs=jobs,
+    )
+    # The options add theirs to the framework's (they read the facts above).
+    return replace(
+        facts,
+        dependencies=_requirements(
+            versions.RUNTIME, [*framework.dependencies(answers), *options.dependencies(facts)]
+        ),
+        dev_dependencies=_requirements(
+            versions.DEV, [*framework.dev_dependencies(answers), *options.dev_dependencies(facts)]
+        ),
     )
 
 

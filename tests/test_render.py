@@ -688,6 +688,10 @@ from typing import Any
 from .slots import CiTarget, Health, Process, Service
 
 
+def dependencies(project: Any) -> tuple[str, ...]:
+    return ("pymemcache",)
+
+
 def ci_targets(project: Any) -> tuple[CiTarget, ...]:
     return (
         CiTarget(
@@ -743,7 +747,13 @@ def _yaml(path: Path) -> Any:
 
 
 def add_probe_option(template: Path) -> None:
-    """Add the probe's module and register it: the only files a new option touches here."""
+    """Add the probe's module, register it and pin its library: the only files a new
+    option touches here."""
+    versions = template / "extensions" / "versions.py"
+    source = versions.read_text()
+    anchor = "RUNTIME: dict[str, str] = {\n"
+    assert anchor in source, "extensions/versions.py no longer opens RUNTIME this way"
+    versions.write_text(source.replace(anchor, anchor + '    "pymemcache": "pymemcache>=4,<5",\n'))
     package = template / "extensions" / "options"
     (package / "probe.py").write_text(PROBE_OPTION)
     registry = package / "__init__.py"
@@ -764,8 +774,8 @@ def add_probe_option(template: Path) -> None:
 def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path, ci: str) -> None:
     """An option module alone adds a server to compose (with its volume, its healthcheck,
     the app's setting and the web's depends_on) and to CI (a service container and the
-    tests' setting), a process beside the web server, and a Makefile target CI runs;
-    every file still passes the render tier's checks."""
+    tests' setting), a process beside the web server, a Makefile target CI runs and a
+    dependency; every file still passes the render tier's checks."""
     template = make_template_repo(tmp_path / "template", edit=add_probe_option)
     given = {
         "project_name": PROJECT_NAME,
@@ -774,7 +784,19 @@ def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path,
         "docker": True,
     }
     project_dir = render(template, tmp_path / "project", given)
-    problems = check_project(project_dir, given, template)
+    # The checks compare with the facts of this checkout, which has no probe: its
+    # dependency is the one difference they may report, and it is checked here.
+    problems = [
+        problem
+        for problem in check_project(project_dir, given, template)
+        if not problem.startswith("pyproject.toml: project.dependencies is")
+    ]
+    _, facts = read_facts(project_dir)
+    dependencies = tomllib.loads((project_dir / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
+    if sorted(dependencies) != sorted([*facts.dependencies, "pymemcache>=4,<5"]):
+        problems.append(f"pyproject.toml: the dependencies are {dependencies}")
     compose = _yaml(project_dir / "compose.yaml")
     cache = compose["services"].get("cache", {})
     if cache.get("healthcheck", {}).get("test") != ["CMD", "nc", "-z", "127.0.0.1", "11211"]:

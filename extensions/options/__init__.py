@@ -24,6 +24,8 @@ __all__ = [
     "Service",
     "app_volumes",
     "ci_targets",
+    "dependencies",
+    "dev_dependencies",
     "processes",
     "services",
 ]
@@ -56,3 +58,13 @@ def processes(project: Any) -> tuple[Process, ...]:
 def ci_targets(project: Any) -> tuple[CiTarget, ...]:
     """The Makefile targets CI runs after ``make check``, each option's in turn."""
     return _collect("ci_targets", project)
+
+
+def dependencies(project: Any) -> tuple[str, ...]:
+    """Runtime requirements the options add (keys of versions.RUNTIME)."""
+    return _collect("dependencies", project)
+
+
+def dev_dependencies(project: Any) -> tuple[str, ...]:
+    """Development requirements the options add (keys of versions.DEV)."""
+    return _collect("dev_dependencies", project)

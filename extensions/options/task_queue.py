@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import queues
 from .slots import CiTarget, Health, Process, Service
+
+
+def dependencies(project: Any) -> tuple[str, ...]:
+    """The queue's library, its broker's client and its scheduler (keys of versions.RUNTIME)."""
+    return tuple(queues.dependencies(project.answers))
+
+
+def dev_dependencies(project: Any) -> tuple[str, ...]:
+    return tuple(queues.dev_dependencies(project.answers))
 
 
 def ci_targets(project: Any) -> tuple[CiTarget, ...]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from extensions import options, project
+from extensions import options, project, versions
 from tests import combinations
 from tests.support import REPO_ROOT, default_answers
 
@@ -151,3 +151,11 @@ def test_a_process_and_a_ci_target_refuse_what_compose_and_gitlab_cannot_run() -
         options.Process(name="seed", comment="", command=("run",), one_shot=True, check=("x",))
     with pytest.raises(ValueError, match="report"):
         options.CiTarget(target="t", help="", command="", why="", report="junit.xml")
+
+
+def test_the_queues_requirements_come_from_its_module() -> None:
+    full = facts(task_queue="dramatiq", broker="rabbitmq")
+    added = options.dependencies(full)
+    assert set(added) == {"dramatiq-rabbitmq", "redis", "apscheduler"}
+    assert {versions.RUNTIME[name] for name in added} <= set(full.dependencies)
+    assert options.dependencies(facts()) == ()
