@@ -6,7 +6,7 @@ that differ between them are decided here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,9 +112,13 @@ def migration_commands(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...
 
 
 def env_vars(
-    answers: Mapping[str, Any], database_url: str, secret_length: int
+    answers: Mapping[str, Any], secret_length: int, options_env_vars: Sequence[EnvVar]
 ) -> tuple[EnvVar, ...]:
-    """Every setting the generated settings module reads, in .env.example order."""
+    """Every setting the generated settings module reads, in .env.example order.
+
+    ``options_env_vars`` are the options' own (the database's, the task queue's), which
+    follow the request limits.
+    """
     framework = answers["framework"]
     found = [
         EnvVar(
@@ -174,68 +178,7 @@ def env_vars(
             ("Request bodies larger than this are refused with 413 (default 1048576).",),
         )
     )
-    if database_url:
-        url_kind = "Database URL" if framework == "django" else "SQLAlchemy URL"
-        where = (
-            (
-                "A relative SQLite path is resolved from the working directory",
-                "(/app inside the container, where data/ is a volume).",
-            )
-            if answers["database"] == "sqlite"
-            else ("The default reaches compose's db service (docker compose up --detach db).",)
-        )
-        found.append(
-            EnvVar(
-                "DATABASE_URL",
-                f"`{database_url}`",
-                url_kind,
-                database_url,
-                False,
-                (
-                    "URL of the database (dj-database-url syntax)."
-                    if framework == "django"
-                    else "SQLAlchemy URL of the database.",
-                    *where,
-                ),
-            )
-        )
-    if database_url and (framework in {"fastapi", "flask"} or answers["database"] == "postgresql"):
-        found += [
-            EnvVar(
-                "DATABASE_POOL_SIZE",
-                "`5`",
-                "connections each process keeps open",
-                "10",
-                True,
-                ("Connections each process keeps open (default 5) ...",),
-            ),
-            EnvVar(
-                "DATABASE_MAX_OVERFLOW",
-                "`10`",
-                "extra connections a burst may open",
-                "20",
-                True,
-                ("... and how many more a burst may open (default 10).",),
-            ),
-        ]
-    found += _database_timeouts(answers) if database_url else []
-    if answers["database"] == "postgresql":
-        server = database_url.split("://", 1)[0] + "://postgres:postgres@localhost:5432/postgres"
-        found.append(
-            EnvVar(
-                "TEST_DATABASE_URL",
-                f"`{server}`",
-                "the PostgreSQL server the tests create their databases on",
-                server,
-                True,
-                (
-                    "The server the tests create (and drop) a database of their own on;",
-                    "they fail, never skip, when it is unreachable. The tests read it from",
-                    "the environment only: export it (this file does not reach them).",
-                ),
-            )
-        )
-    found += _queue_env_vars(answers)
+    found += options_env_vars
     found += [
         EnvVar(
             "LOG_LEVEL",
@@ -335,52 +278,6 @@ def env_vars(
             )
         )
     return tuple(found)
-
-
-def _database_timeouts(answers: Mapping[str, Any]) -> list[EnvVar]:
-    """The waits a request spends on the database: past any of them it is answered 503."""
-    postgresql = answers["database"] == "postgresql"
-    pooled = postgresql or answers["framework"] != "django"  # Django pools PostgreSQL only
-    found = []
-    if postgresql:
-        found.append(
-            EnvVar(
-                "DATABASE_CONNECT_TIMEOUT_SECONDS",
-                "`5`",
-                "seconds to wait for a new database connection",
-                "10",
-                True,
-                ("Seconds to wait for a new database connection (default 5).",),
-            )
-        )
-    found.append(
-        EnvVar(
-            "DATABASE_STATEMENT_TIMEOUT_SECONDS",
-            "`15`",
-            "seconds one statement may run"
-            if postgresql
-            else "seconds a statement waits for another connection's lock",
-            "30",
-            True,
-            (
-                "Seconds one statement may run before it is cancelled (default 15)."
-                if postgresql
-                else "Seconds a statement waits for another connection's lock (default 15).",
-            ),
-        )
-    )
-    if pooled:
-        found.append(
-            EnvVar(
-                "DATABASE_POOL_TIMEOUT_SECONDS",
-                "`5`",
-                "seconds a request waits for a pooled connection",
-                "10",
-                True,
-                ("Seconds a request waits for a free pooled connection (default 5).",),
-            )
-        )
-    return found
 
 
 def layers(answers: Mapping[str, Any]) -> str:
@@ -485,97 +382,3 @@ def add_feature_steps(answers: Mapping[str, Any], path: Mapping[str, str]) -> tu
             steps.append(f"A router, included in `create_app()` in `{main}`.")
     steps.append("Tests beside the existing ones in `tests/`; `make check` must stay green.")
     return tuple(steps)
-
-
-def _queue_env_vars(answers: Mapping[str, Any]) -> list[EnvVar]:
-    """The task queue's settings (a durable queue only)."""
-    if answers["task_queue"] not in {"celery", "arq", "rq", "dramatiq"}:
-        return []
-    rabbitmq = answers.get("broker") == "rabbitmq"
-    found = [
-        EnvVar(
-            "REDIS_URL",
-            "`redis://localhost:6379/0`",
-            "Redis: the job records" + ("" if rabbitmq else " and the queue"),
-            "redis://localhost:6379/0",
-            False,
-            (
-                "Redis, where the job records live"
-                + ("." if rabbitmq else " and the queue's messages wait."),
-                "The default reaches compose's redis service (docker compose up --detach redis).",
-            ),
-        ),
-    ]
-    if rabbitmq:
-        found.append(
-            EnvVar(
-                "BROKER_URL",
-                "`amqp://guest:guest@localhost:5672/%2F`",
-                "RabbitMQ, which carries the job messages",
-                "amqp://guest:guest@localhost:5672/%2F",
-                False,
-                ("RabbitMQ, which carries the job messages (compose's rabbitmq service).",),
-            )
-        )
-    found += [
-        EnvVar(
-            "JOBS_QUEUE",
-            f"`{answers['project_slug']}` (the project slug)",
-            "namespace of the jobs: the queue's name and the prefix of every Redis key "
-            "they write; projects sharing a broker need different ones",
-            answers["project_slug"],
-            True,
-            (
-                "Namespace of the jobs: the queue's name and the prefix of every Redis key",
-                "they write (default: the project slug). Projects that share a Redis or",
-                "a RabbitMQ need different ones.",
-            ),
-        ),
-        EnvVar(
-            "JOBS_MAX_ATTEMPTS",
-            "`5`",
-            "attempts before a job with transient failures fails",
-            "8",
-            True,
-            ("Attempts before a job that keeps failing transiently is marked failed (default 5).",),
-        ),
-        EnvVar(
-            "JOBS_BACKOFF_SECONDS",
-            "`2`",
-            "first retry delay; each retry waits twice as long (at most 300 s)",
-            "5",
-            True,
-            ("Delay before the first retry; each next one doubles, up to 300 s (default 2.0).",),
-        ),
-        EnvVar(
-            "JOBS_STALE_AFTER_SECONDS",
-            "`3600`",
-            "unfinished jobs nothing has moved for this long are marked failed",
-            "7200",
-            True,
-            ("The periodic job fails unfinished jobs unchanged for this long (default 3600).",),
-        ),
-        EnvVar(
-            "TEST_REDIS_URL",
-            "`redis://localhost:6379/0`",
-            "the Redis the tests use (their own queue name and keys)",
-            "redis://localhost:6379/0",
-            True,
-            (
-                "The Redis the tests use, under a queue name of their own; they fail, never",
-                "skip, when it is unreachable. Read from the environment only.",
-            ),
-        ),
-    ]
-    if rabbitmq:
-        found.append(
-            EnvVar(
-                "TEST_BROKER_URL",
-                "`amqp://guest:guest@localhost:5672/%2F`",
-                "the RabbitMQ the tests use (their own queues, deleted afterwards)",
-                "amqp://guest:guest@localhost:5672/%2F",
-                True,
-                ("The RabbitMQ the tests use (queues of their own); environment only.",),
-            )
-        )
-    return found

@@ -144,7 +144,7 @@ class Project:
     def env_vars(self) -> tuple[docs.EnvVar, ...]:
         # Django's `check --deploy` asks for a longer secret than the other settings do.
         secret_length = self.runtime.facts.get("secret_key_min_length", 32)
-        return docs.env_vars(self.answers, self.runtime.database_url, secret_length)
+        return docs.env_vars(self.answers, secret_length, options.env_vars(self))
 
     @property
     def layers(self) -> str:

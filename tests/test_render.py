@@ -685,7 +685,21 @@ PROBE_OPTION = '''"""A probe option for the render tier: a cache server beside t
 
 from typing import Any
 
+from ..docs import EnvVar
 from .slots import CiTarget, Health, Process, Service
+
+
+def env_vars(project: Any) -> tuple[EnvVar, ...]:
+    return (
+        EnvVar(
+            "CACHE_URL",
+            "`memcached://localhost:11211`",
+            "the probe's cache",
+            "memcached://localhost:11211",
+            False,
+            ("The probe's cache.",),
+        ),
+    )
 
 
 def dependencies(project: Any) -> tuple[str, ...]:
@@ -774,8 +788,9 @@ def add_probe_option(template: Path) -> None:
 def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path, ci: str) -> None:
     """An option module alone adds a server to compose (with its volume, its healthcheck,
     the app's setting and the web's depends_on) and to CI (a service container and the
-    tests' setting), a process beside the web server, a Makefile target CI runs and a
-    dependency; every file still passes the render tier's checks."""
+    tests' setting), a process beside the web server, a Makefile target CI runs, a
+    dependency and a setting in .env.example and the README's table; every file still
+    passes the render tier's checks."""
     template = make_template_repo(tmp_path / "template", edit=add_probe_option)
     given = {
         "project_name": PROJECT_NAME,
@@ -819,6 +834,13 @@ def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path,
         ["cache"],
     ):
         problems.append(f"compose.yaml: the probe's process is {warmer}")
+    env_example = (project_dir / ".env.example").read_text()
+    readme = (project_dir / "README.md").read_text()
+    if (
+        "\nCACHE_URL=memcached://localhost:11211\n" not in env_example
+        or "| `CACHE_URL` |" not in readme
+    ):
+        problems.append(".env.example or the README's settings table lacks CACHE_URL")
     makefile = (project_dir / "Makefile").read_text()
     if "\ntest-cache:" not in makefile or "uv run pytest -m cache --no-cov" not in makefile:
         problems.append("Makefile: no test-cache target")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..docs import EnvVar
 from . import broker, database, task_queue
 from .slots import CiTarget, Health, Process, Service
 
@@ -26,6 +27,7 @@ __all__ = [
     "ci_targets",
     "dependencies",
     "dev_dependencies",
+    "env_vars",
     "processes",
     "services",
 ]
@@ -68,3 +70,8 @@ def dependencies(project: Any) -> tuple[str, ...]:
 def dev_dependencies(project: Any) -> tuple[str, ...]:
     """Development requirements the options add (keys of versions.DEV)."""
     return _collect("dev_dependencies", project)
+
+
+def env_vars(project: Any) -> tuple[EnvVar, ...]:
+    """The settings the options add to .env.example and the README's table."""
+    return _collect("env_vars", project)

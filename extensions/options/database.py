@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from ..docs import EnvVar
 from .slots import Health, Process, Service
 
 
@@ -63,3 +65,119 @@ def services(project: Any) -> tuple[Service, ...]:
             ci_variables=(("POSTGRES_HOST_AUTH_METHOD", "trust"),),
         ),
     )
+
+
+def env_vars(project: Any) -> tuple[EnvVar, ...]:
+    """The database's settings: its URL, pool and timeouts, and the tests' server."""
+    answers = project.answers
+    framework = answers["framework"]
+    database_url = project.runtime.database_url
+    found: list[EnvVar] = []
+    if database_url:
+        url_kind = "Database URL" if framework == "django" else "SQLAlchemy URL"
+        where = (
+            (
+                "A relative SQLite path is resolved from the working directory",
+                "(/app inside the container, where data/ is a volume).",
+            )
+            if answers["database"] == "sqlite"
+            else ("The default reaches compose's db service (docker compose up --detach db).",)
+        )
+        found.append(
+            EnvVar(
+                "DATABASE_URL",
+                f"`{database_url}`",
+                url_kind,
+                database_url,
+                False,
+                (
+                    "URL of the database (dj-database-url syntax)."
+                    if framework == "django"
+                    else "SQLAlchemy URL of the database.",
+                    *where,
+                ),
+            )
+        )
+    if database_url and (framework in {"fastapi", "flask"} or answers["database"] == "postgresql"):
+        found += [
+            EnvVar(
+                "DATABASE_POOL_SIZE",
+                "`5`",
+                "connections each process keeps open",
+                "10",
+                True,
+                ("Connections each process keeps open (default 5) ...",),
+            ),
+            EnvVar(
+                "DATABASE_MAX_OVERFLOW",
+                "`10`",
+                "extra connections a burst may open",
+                "20",
+                True,
+                ("... and how many more a burst may open (default 10).",),
+            ),
+        ]
+    found += _timeouts(answers) if database_url else []
+    if answers["database"] == "postgresql":
+        server = database_url.split("://", 1)[0] + "://postgres:postgres@localhost:5432/postgres"
+        found.append(
+            EnvVar(
+                "TEST_DATABASE_URL",
+                f"`{server}`",
+                "the PostgreSQL server the tests create their databases on",
+                server,
+                True,
+                (
+                    "The server the tests create (and drop) a database of their own on;",
+                    "they fail, never skip, when it is unreachable. The tests read it from",
+                    "the environment only: export it (this file does not reach them).",
+                ),
+            )
+        )
+    return tuple(found)
+
+
+def _timeouts(answers: Mapping[str, Any]) -> list[EnvVar]:
+    """The waits a request spends on the database: past any of them it is answered 503."""
+    postgresql = answers["database"] == "postgresql"
+    pooled = postgresql or answers["framework"] != "django"  # Django pools PostgreSQL only
+    found = []
+    if postgresql:
+        found.append(
+            EnvVar(
+                "DATABASE_CONNECT_TIMEOUT_SECONDS",
+                "`5`",
+                "seconds to wait for a new database connection",
+                "10",
+                True,
+                ("Seconds to wait for a new database connection (default 5).",),
+            )
+        )
+    found.append(
+        EnvVar(
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+            "`15`",
+            "seconds one statement may run"
+            if postgresql
+            else "seconds a statement waits for another connection's lock",
+            "30",
+            True,
+            (
+                "Seconds one statement may run before it is cancelled (default 15)."
+                if postgresql
+                else "Seconds a statement waits for another connection's lock (default 15).",
+            ),
+        )
+    )
+    if pooled:
+        found.append(
+            EnvVar(
+                "DATABASE_POOL_TIMEOUT_SECONDS",
+                "`5`",
+                "seconds a request waits for a pooled connection",
+                "10",
+                True,
+                ("Seconds a request waits for a free pooled connection (default 5).",),
+            )
+        )
+    return found

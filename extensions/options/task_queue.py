@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import queues
+from ..docs import EnvVar
 from .slots import CiTarget, Health, Process, Service
 
 
@@ -87,3 +88,98 @@ def services(project: Any) -> tuple[Service, ...]:
             command=("redis-server", "--appendonly", "yes"),
         ),
     )
+
+
+def env_vars(project: Any) -> tuple[EnvVar, ...]:
+    """The task queue's settings: its servers, its namespace, its retries, the tests'."""
+    if project.jobs is None:
+        return ()
+    answers = project.answers
+    rabbitmq = answers.get("broker") == "rabbitmq"
+    found = [
+        EnvVar(
+            "REDIS_URL",
+            "`redis://localhost:6379/0`",
+            "Redis: the job records" + ("" if rabbitmq else " and the queue"),
+            "redis://localhost:6379/0",
+            False,
+            (
+                "Redis, where the job records live"
+                + ("." if rabbitmq else " and the queue's messages wait."),
+                "The default reaches compose's redis service (docker compose up --detach redis).",
+            ),
+        ),
+    ]
+    if rabbitmq:
+        found.append(
+            EnvVar(
+                "BROKER_URL",
+                "`amqp://guest:guest@localhost:5672/%2F`",
+                "RabbitMQ, which carries the job messages",
+                "amqp://guest:guest@localhost:5672/%2F",
+                False,
+                ("RabbitMQ, which carries the job messages (compose's rabbitmq service).",),
+            )
+        )
+    found += [
+        EnvVar(
+            "JOBS_QUEUE",
+            f"`{answers['project_slug']}` (the project slug)",
+            "namespace of the jobs: the queue's name and the prefix of every Redis key "
+            "they write; projects sharing a broker need different ones",
+            answers["project_slug"],
+            True,
+            (
+                "Namespace of the jobs: the queue's name and the prefix of every Redis key",
+                "they write (default: the project slug). Projects that share a Redis or",
+                "a RabbitMQ need different ones.",
+            ),
+        ),
+        EnvVar(
+            "JOBS_MAX_ATTEMPTS",
+            "`5`",
+            "attempts before a job with transient failures fails",
+            "8",
+            True,
+            ("Attempts before a job that keeps failing transiently is marked failed (default 5).",),
+        ),
+        EnvVar(
+            "JOBS_BACKOFF_SECONDS",
+            "`2`",
+            "first retry delay; each retry waits twice as long (at most 300 s)",
+            "5",
+            True,
+            ("Delay before the first retry; each next one doubles, up to 300 s (default 2.0).",),
+        ),
+        EnvVar(
+            "JOBS_STALE_AFTER_SECONDS",
+            "`3600`",
+            "unfinished jobs nothing has moved for this long are marked failed",
+            "7200",
+            True,
+            ("The periodic job fails unfinished jobs unchanged for this long (default 3600).",),
+        ),
+        EnvVar(
+            "TEST_REDIS_URL",
+            "`redis://localhost:6379/0`",
+            "the Redis the tests use (their own queue name and keys)",
+            "redis://localhost:6379/0",
+            True,
+            (
+                "The Redis the tests use, under a queue name of their own; they fail, never",
+                "skip, when it is unreachable. Read from the environment only.",
+            ),
+        ),
+    ]
+    if rabbitmq:
+        found.append(
+            EnvVar(
+                "TEST_BROKER_URL",
+                "`amqp://guest:guest@localhost:5672/%2F`",
+                "the RabbitMQ the tests use (their own queues, deleted afterwards)",
+                "amqp://guest:guest@localhost:5672/%2F",
+                True,
+                ("The RabbitMQ the tests use (queues of their own); environment only.",),
+            )
+        )
+    return tuple(found)

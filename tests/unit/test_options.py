@@ -159,3 +159,16 @@ def test_the_queues_requirements_come_from_its_module() -> None:
     assert set(added) == {"dramatiq-rabbitmq", "redis", "apscheduler"}
     assert {versions.RUNTIME[name] for name in added} <= set(full.dependencies)
     assert options.dependencies(facts()) == ()
+
+
+def test_the_database_and_queue_settings_come_from_their_modules() -> None:
+    full = facts(database="postgresql", task_queue="celery", broker="rabbitmq", concurrency="sync")
+    names = [var.name for var in full.env_vars]
+    added = [var.name for var in options.env_vars(full)]
+    assert added[0] == "DATABASE_URL"
+    assert {"TEST_DATABASE_URL", "REDIS_URL", "BROKER_URL", "JOBS_QUEUE"} <= set(added)
+    # They sit together, after the request limits and before the logging settings.
+    start = names.index("DATABASE_URL")
+    assert names[start : start + len(added)] == added
+    assert names[start - 1] == "MAX_REQUEST_BODY_BYTES"
+    assert options.env_vars(facts(database="none")) == ()
