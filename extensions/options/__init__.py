@@ -1,9 +1,11 @@
 """Options as modules: what each answer adds to the slots the host files loop over.
 
-A host file (``compose.yaml``, the CI configurations) names no option: it loops over a
-slot such as ``project.services``, and each option module below says what its answer
-adds to it, through a function named after the slot. A module leaves out the slots it
-adds nothing to. A new option is a new module in ``OPTIONS``; no host file changes.
+A host file names no option: it loops over a slot such as ``project.services``, and
+each option module below says what its answer adds to it, through a function named after
+the slot. A module leaves out the slots it adds nothing to. ``compose.yaml`` and the CI
+configurations are such host files; ``pyproject.toml`` (dependencies), the Makefile (CI
+targets), ``.env.example`` and the README's settings table (env_vars) read slots too,
+beside what they still say per option. A new option is a new module in ``OPTIONS``.
 """
 
 from __future__ import annotations
