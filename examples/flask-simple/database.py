@@ -145,10 +145,17 @@ def _answer_database_error(error: SQLAlchemyError) -> Response:
 
 
 def _close_session(_error: BaseException | None) -> None:
-    # Closing rolls back whatever the request left uncommitted.
+    # Closing rolls back whatever the request left uncommitted. A connection the database
+    # dropped or stopped answering cannot roll back: it is discarded instead, and the
+    # request keeps the answer it already has (a 503 when it met the outage).
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError as error:
+        session.invalidate()
+        logger.warning("database_connection_discarded", error=type(error).__name__)
 
 
 def _ensure_sqlite_directory(url: str) -> None:

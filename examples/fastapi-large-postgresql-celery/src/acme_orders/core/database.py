@@ -98,14 +98,32 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     and the pool reconnects once it is back.
     """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
-        try:
-            yield session
-        except Exception as error:
-            if not is_unavailable(error):
-                raise
-            logger.warning("database_unavailable", error=type(error).__name__)
-            raise DatabaseUnavailableError from error
+    session = sessionmaker()
+    try:
+        yield session
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        logger.warning("database_unavailable", error=type(error).__name__)
+        raise DatabaseUnavailableError from error
+    finally:
+        await _close(session)
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close the session, rolling back what the request left uncommitted.
+
+    A connection the database dropped or stopped answering cannot roll back: it is
+    discarded instead, and the request keeps the answer it has (a 503 when it met the
+    outage), never a 500.
+    """
+    try:
+        await session.close()
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        await session.invalidate()
+        logger.warning("database_connection_discarded", error=type(error).__name__)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
