@@ -136,7 +136,8 @@ class Jobs:
 
     @property
     def redis_imports(self) -> tuple[str, ...]:
-        """The imports of the job records module: the worker's client, and the web's."""
+        """The Redis client imports of the job records module and its tests: the worker's
+        client, and the web's."""
         if self.is_async:
             return ("from arq.connections import ArqRedis as Redis",)
         if self.offloads_client:
