@@ -76,6 +76,7 @@ def browse(answers: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     if framework == "fastapi":
         found.append(("API documentation", "/docs"))
+        found.append(("OpenAPI schema (`make openapi` writes it to a file)", "/openapi.json"))
     if framework == "django":
         if answers["project_kind"] == "fullstack":
             found.append(("Home page", "/"))

@@ -195,8 +195,9 @@ def dependencies(answers: Mapping[str, Any]) -> list[str]:
     rabbitmq = answers.get("broker") == "rabbitmq"
     return {
         "celery": ["celery", "redis"],
-        # The project's own code imports redis too (its errors, its client in the tests).
-        "arq": ["arq", "redis"],
+        # The project's own code imports redis too (its errors, its client in the tests),
+        # the 5.x that ARQ requires.
+        "arq": ["arq", "redis-for-arq"],
         "rq": ["rq", "redis"],
         "dramatiq": ["dramatiq-rabbitmq" if rabbitmq else "dramatiq-redis", "redis", "apscheduler"],
     }[library]

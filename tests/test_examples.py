@@ -1,5 +1,6 @@
 """examples/ is what the working tree renders, and each of its files leads back to its source."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,17 @@ def test_the_source_command_names_the_template_file(capsys: pytest.CaptureFixtur
 
     assert main(["source", "no/such/file.py", "-d", "project_kind=simple"]) == 1
     assert "not rendered for these answers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_the_readme_states_the_items_bounds_the_code_enforces(name: str) -> None:
+    """The README's items table quotes the limits the model module defines."""
+    example = EXAMPLES_DIR / name
+    readme = (example / "README.md").read_text()
+    models = [path for path in example.rglob("*.py") if "NAME_MAX_LENGTH = " in path.read_text()]
+    assert ("## The items API" in readme) == bool(models)
+    for module in models:
+        text = module.read_text()
+        limits = dict(re.findall(r"^(\w+_MAX_LENGTH) = (\d+)$", text, re.MULTILINE))
+        assert f"1 to {limits['NAME_MAX_LENGTH']} characters" in readme
+        assert f"at most {limits['DESCRIPTION_MAX_LENGTH']} characters" in readme

@@ -31,6 +31,7 @@ import socket
 import subprocess
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import uuid
@@ -46,6 +47,9 @@ import pytest
 import redis
 import yaml
 from kombu import Connection
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 from psycopg import sql
 
 from extensions import project, queues
@@ -160,6 +164,24 @@ def _audit_rows() -> frozenset[str]:
 
 
 AUDIT_ROWS = _audit_rows()
+
+
+def _requirement_keys(answers: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The distributions a row requires directly (one lower bound each, whatever the extras)."""
+    facts = project.for_answers(default_answers(**answers))
+    lines = facts.dependencies + facts.dev_dependencies
+    return {("requires", canonicalize_name(Requirement(line).name)) for line in lines}
+
+
+def _lowest_rows() -> frozenset[str]:
+    """The rows first locked at the lower bounds of their direct requirements (``uv lock
+    --resolution lowest-direct``) and checked, then moved on with ``uv lock --upgrade``,
+    on which lock the rest of the row runs: together they hold every requirement the rows
+    hold, so every lower bound in extensions/versions.py is a release proved green."""
+    return _covering(_requirement_keys)
+
+
+LOWEST_ROWS = _lowest_rows()
 
 STARTUP_SECONDS = 60
 # The PostgreSQL server the postgresql rows use (trust auth); each row gets databases
@@ -667,6 +689,60 @@ def outage_loses_no_job(base: str, proxies: list[faults.Proxy]) -> list[str]:
 # ----------------------------------------------------------------- the test
 
 
+def locked_versions(project_dir: Path) -> dict[str, Version]:
+    lock = tomllib.loads((project_dir / "uv.lock").read_text())
+    return {
+        package["name"]: Version(package["version"])
+        for package in lock["package"]
+        if "version" in package
+    }
+
+
+def lowest_versions_then_upgrade(
+    project_dir: Path,
+    requirements: list[str],
+    python: Path,
+    make_env: Mapping[str, str],
+    note: Callable[[Outcome], Outcome],
+) -> list[str]:
+    """Lock the project at its requirements' lower bounds, run `make check` on that, then
+    `uv lock --upgrade` (the row's own steps run on the upgraded lock afterwards)."""
+    uv = str(tool("uv"))
+    floors = {}
+    for line in requirements:
+        requirement = Requirement(line)
+        (floor,) = (spec.version for spec in requirement.specifier if spec.operator == ">=")
+        floors[canonicalize_name(requirement.name)] = Version(floor)
+
+    def off_the_floors(when: str) -> list[str]:
+        locked = locked_versions(project_dir)
+        return [
+            f"{when}: {name} is locked at {locked.get(name)}, its lower bound is {floor}"
+            for name, floor in floors.items()
+            if locked.get(name) != floor
+        ]
+
+    # `make check`'s `uv sync` would lock again at the newest versions without this.
+    lowest_env = {**make_env, "UV_RESOLUTION": "lowest-direct"}
+    locked = note(run([uv, "lock", "--python", str(python)], cwd=project_dir, env=lowest_env))
+    if not locked.ok:
+        return [f"no lock at the lowest versions:\n{locked.report()}"]
+    lowest = locked_versions(project_dir)
+    failures = off_the_floors("uv lock --resolution lowest-direct")
+    checked = note(run(["make", "check"], cwd=project_dir, env=lowest_env, timeout=900))
+    if not checked.ok:
+        failures.append(f"`make check` at the lowest versions:\n{checked.report()}")
+    failures += off_the_floors("after `make check`")
+    cmd = [uv, "lock", "--upgrade", "--python", str(python)]
+    upgraded = note(run(cmd, cwd=project_dir, env=make_env, timeout=600))
+    if not upgraded.ok:
+        return [*failures, f"uv lock --upgrade:\n{upgraded.report()}"]
+    newest = locked_versions(project_dir)
+    if all(newest[name] == lowest[name] for name in floors):
+        failures.append("`uv lock --upgrade` moved no direct requirement from its lower bound")
+    return failures
+
+
 def audit_collects_every_locked_package(project_dir: Path, env: Mapping[str, str]) -> list[str]:
     """`make audit`'s own recipe with pip-audit's dry run (no advisory service is reachable
     here): the export of the lock and its hashes are read, every locked package collected."""
@@ -713,6 +789,20 @@ def test_generated_project(
         print(f"[{time.monotonic() - started:6.1f}s] {shlex.join(outcome.cmd)}: {status}")
         return outcome
 
+    # The project's own tests create their databases on this server.
+    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
+    if facts.uses_postgresql:
+        make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
+    if facts.jobs:
+        make_env["TEST_REDIS_URL"] = REDIS_URL
+        make_env["TEST_BROKER_URL"] = RABBITMQ_URL
+    contract = facts.layout.path.get("test_api_contract")
+    if contract and combinations.row_id(answers) not in CONTRACT_ROWS:
+        make_env["PYTEST_ADDOPTS"] = f"--deselect {contract}"
+
+    if combinations.row_id(answers) in LOWEST_ROWS:
+        requirements = facts.dependencies + facts.dev_dependencies
+        failures += lowest_versions_then_upgrade(project_dir, requirements, python, make_env, note)
     synced = note(run(uv_sync_command(uv, python), cwd=project_dir, env=env, timeout=900))
     if not synced.ok:
         pytest.fail(f"uv sync failed in {project_dir}\n{synced.report()}", pytrace=False)
@@ -723,17 +813,6 @@ def test_generated_project(
 
     resources = ExitStack()
     request.addfinalizer(resources.close)
-    # The project's own tests create their databases on this server.
-    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
-    if facts.uses_postgresql:
-        make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
-    if facts.jobs:
-        make_env["TEST_REDIS_URL"] = REDIS_URL
-        make_env["TEST_BROKER_URL"] = RABBITMQ_URL
-
-    contract = facts.layout.path.get("test_api_contract")
-    if contract and combinations.row_id(answers) not in CONTRACT_ROWS:
-        make_env["PYTEST_ADDOPTS"] = f"--deselect {contract}"
     # The project's one command, exactly as its CI calls it: ruff check, ruff format
     # --check, mypy --strict and pytest with the coverage gate.
     checked = note(run(["make", "check"], cwd=project_dir, env=make_env, timeout=900))

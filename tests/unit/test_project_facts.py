@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 from extensions import decisions, layout, project, versions
 from tests import combinations
@@ -412,20 +413,39 @@ VARIANTS = {
     "sqlalchemy-async": ("sqlalchemy", {"asyncio"}),
     "dramatiq-redis": ("dramatiq", {"redis"}),
     "dramatiq-rabbitmq": ("dramatiq", {"rabbitmq"}),
+    "redis-for-arq": ("redis", None),
 }
 
 
 @pytest.mark.parametrize(("key", "requirement"), [*versions.RUNTIME.items(), *versions.DEV.items()])
-def test_every_requirement_is_bounded(key: str, requirement: str) -> None:
+def test_every_requirement_ranges_to_the_next_major(key: str, requirement: str) -> None:
+    """A lower bound, and a cap at the next major release (``<1`` for 0.x), or a reason why not."""
     parsed = Requirement(requirement)
     name, extras = VARIANTS.get(key, (key, None))
     assert parsed.name == name
     if extras is not None:
         assert parsed.extras == extras
-    operators = {spec.operator for spec in parsed.specifier}
-    assert operators == {">=", "<"}, requirement
     assert parsed.marker is None
     assert parsed.url is None
+    lower = [spec for spec in parsed.specifier if spec.operator == ">="]
+    caps = [spec for spec in parsed.specifier if spec.operator == "<"]
+    assert len(lower) == 1, requirement
+    assert len(parsed.specifier) == len(lower) + len(caps), requirement
+    if name in versions.NOT_AT_THE_NEXT_MAJOR:
+        return
+    assert len(caps) == 1, requirement
+    floor, cap = Version(lower[0].version), Version(caps[0].version)
+    assert cap.release == (cap.major,), f"{requirement}: capped inside a major release"
+    if floor.major == 0:
+        assert cap.major == 1, f"{requirement}: a 0.x library goes up to 1.0 at most"
+    else:
+        assert cap.major > floor.major, requirement
+
+
+def test_each_exception_to_the_major_cap_is_a_requirement_with_a_reason() -> None:
+    names = {Requirement(r).name for r in [*versions.RUNTIME.values(), *versions.DEV.values()]}
+    assert set(versions.NOT_AT_THE_NEXT_MAJOR) <= names
+    assert all(reason.strip() for reason in versions.NOT_AT_THE_NEXT_MAJOR.values())
 
 
 def test_requirement_lookup() -> None:

@@ -243,7 +243,7 @@ KILL = ["psutil", "types-psutil"]
     [
         ("celery", "redis", ["celery", "redis"], ["celery-types", *KILL]),
         ("celery", "rabbitmq", ["celery", "redis"], ["celery-types", *KILL]),
-        ("arq", "redis", ["arq", "redis"], ["pytest-asyncio", *KILL]),
+        ("arq", "redis", ["arq", "redis-for-arq"], ["pytest-asyncio", *KILL]),
         ("rq", "redis", ["rq", "redis"], KILL),
         ("dramatiq", "redis", ["dramatiq-redis", "redis", "apscheduler"], KILL),
         ("dramatiq", "rabbitmq", ["dramatiq-rabbitmq", "redis", "apscheduler"], KILL),
