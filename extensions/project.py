@@ -477,6 +477,8 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "alembic": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             "docker": _on(bool(answers["docker"])),
             "github": _on(answers["ci"] == "github"),
+            # A CI host (GitHub or GitLab): Renovate keeps the dependencies current there.
+            "ci": _on(answers["ci"] != "none"),
             "gitlab": _on(answers["ci"] == "gitlab"),
             "async": _on(is_async),
             "sync": _on(not is_async),

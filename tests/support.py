@@ -158,6 +158,25 @@ def run(
 # newest versions their constraints allow, past any lock and any cached index page.
 UPGRADE_DEPENDENCIES = os.environ.get("TEMPLATE_UPGRADE_DEPENDENCIES") == "1"
 
+# Where the project, fuzz and update tiers find their servers unless told otherwise
+# (compose.yaml at the repository's root starts these on a laptop with Docker).
+DEFAULT_SERVICE_URLS = {
+    "TEMPLATE_POSTGRES_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
+    "TEMPLATE_REDIS_URL": "redis://127.0.0.1:6379/0",
+    "TEMPLATE_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/%2F",
+}
+
+
+def _service_url(variable: str) -> str:
+    return os.environ.get(variable, DEFAULT_SERVICE_URLS[variable])
+
+
+# The PostgreSQL server (trust auth) on which rows create databases of their own.
+POSTGRES_URL = _service_url("TEMPLATE_POSTGRES_URL")
+# The brokers of the task-queue rows; each row uses queues (and Redis keys) of its own.
+REDIS_URL = _service_url("TEMPLATE_REDIS_URL")
+RABBITMQ_URL = _service_url("TEMPLATE_RABBITMQ_URL")
+
 
 def uv_sync_command(uv: Path, python: str | os.PathLike[str]) -> list[str]:
     """``uv sync`` for a generated project (``--upgrade --refresh`` on the weekly run)."""

@@ -20,6 +20,7 @@ containers' healthcheck commands pass.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import tomllib
@@ -55,7 +57,10 @@ from psycopg import sql
 from extensions import project, queues
 from tests import bad_input, combinations, faults
 from tests.support import (
+    POSTGRES_URL,
     PROJECT_NAME,
+    RABBITMQ_URL,
+    REDIS_URL,
     Outcome,
     clean_env,
     combo_id,
@@ -183,15 +188,29 @@ def _lowest_rows() -> frozenset[str]:
 
 LOWEST_ROWS = _lowest_rows()
 
+
+def _agents_keys(answers: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The commands AGENTS.md names in a row, by what makes them differ."""
+    facts = project.for_answers(default_answers(**answers))
+    keys = {("run", f"{answers['framework']} {facts.runtime.dev_server.split()[0]}")}
+    if facts.has_db:
+        keys.add(("migrate", answers["framework"]))
+    if facts.jobs:
+        keys.add(("worker", facts.jobs.name))
+        if facts.jobs.scheduler:
+            keys.add(("scheduler", facts.jobs.name))
+    return keys
+
+
+def _agents_rows() -> frozenset[str]:
+    """The rows that run every command of their AGENTS.md: together they hold each
+    development server, migration command, worker and scheduler."""
+    return _covering(_agents_keys)
+
+
+AGENTS_ROWS = _agents_rows()
+
 STARTUP_SECONDS = 60
-# The PostgreSQL server the postgresql rows use (trust auth); each row gets databases
-# of its own on it, so parallel runs never collide.
-POSTGRES_URL = os.environ.get(
-    "TEMPLATE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-# The brokers of the task-queue rows; each row uses queues (and Redis keys) of its own.
-REDIS_URL = os.environ.get("TEMPLATE_REDIS_URL", "redis://127.0.0.1:6379/0")
-RABBITMQ_URL = os.environ.get("TEMPLATE_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 JOB_SECONDS = 60
 # The slowest redelivery of a dead worker's job (RQ: its record of the job lapses 70 s
 # after the last heartbeat, and a maintenance pass runs every 30 s), with room to spare.
@@ -743,6 +762,58 @@ def lowest_versions_then_upgrade(
     return failures
 
 
+# `make run` serves on :8000, one project at a time across the test processes.
+DEV_PORT = 8000
+DEV_PORT_LOCK = Path(tempfile.gettempdir()) / "copier-python-patterns-dev-port.lock"
+# How long a worker or scheduler must stay up to count as started.
+STAYS_UP_SECONDS = 8
+
+
+def agents_commands(project_dir: Path) -> list[str]:
+    """Every command of AGENTS.md's bash blocks, without its comment."""
+    text = (project_dir / "AGENTS.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.DOTALL)
+    lines = (line.split(" #", 1)[0].strip() for block in blocks for line in block.splitlines())
+    return [line for line in lines if line]
+
+
+def agents_commands_work(
+    project_dir: Path, env: Mapping[str, str], already_run: set[str]
+) -> list[str]:
+    """Run what AGENTS.md tells a contributor to run: one-shot commands must succeed, the
+    development server must answer its liveness probe, a worker or scheduler must stay up."""
+    failures: list[str] = []
+    commands = agents_commands(project_dir)
+    if "make check" not in commands:
+        failures.append("AGENTS.md does not name `make check`")
+    for command in commands:
+        if command in already_run:
+            continue
+        argv = shlex.split(command)
+        log = project_dir.parent / f"agents-{argv[-1].replace('/', '_')}.log"
+        if argv == ["make", "run"]:
+            with DEV_PORT_LOCK.open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                with server(argv, project_dir, env, log) as process:
+                    why = wait_until_live(f"http://127.0.0.1:{DEV_PORT}", process, log)
+                    if not why and process.poll() is not None:
+                        why = f"another server answered on :{DEV_PORT}"
+            if why:
+                failures.append(f"AGENTS.md's `{command}`: {why}")
+        elif argv[:2] == ["make", "worker"] or argv[:2] == ["make", "scheduler"]:
+            with server(argv, project_dir, env, log) as process:
+                time.sleep(STAYS_UP_SECONDS)
+                code = process.poll()
+            if code is not None:
+                text = log.read_text(errors="replace")[-4000:]
+                failures.append(f"AGENTS.md's `{command}` exited ({code}):\n{text}")
+        else:
+            outcome = run(argv, cwd=project_dir, env=env, timeout=600)
+            if not outcome.ok:
+                failures.append(f"AGENTS.md's `{command}`:\n{outcome.report()}")
+    return failures
+
+
 def audit_collects_every_locked_package(project_dir: Path, env: Mapping[str, str]) -> list[str]:
     """`make audit`'s own recipe with pip-audit's dry run (no advisory service is reachable
     here): the export of the lock and its hashes are read, every locked package collected."""
@@ -930,6 +1001,18 @@ def test_generated_project(
                 for name, (_, worker_log) in workers.items():
                     text = worker_log.read_text(errors="replace")[-8000:]
                     failures.append(f"{name} log:\n{text}")
+
+    if combinations.row_id(answers) in AGENTS_ROWS:
+        # As a contributor runs them: development settings, the row's own database and
+        # queue, the services at their real addresses. `make check` ran above.
+        dev_env = {**make_env, "REDIS_URL": REDIS_URL, "BROKER_URL": RABBITMQ_URL}
+        dev_env.pop("PYTEST_ADDOPTS", None)
+        if facts.uses_postgresql:
+            dev_env["DATABASE_URL"] = server_env["DATABASE_URL"]
+        if facts.jobs:
+            dev_env["JOBS_QUEUE"] = server_env["JOBS_QUEUE"]
+        failures += agents_commands_work(project_dir, dev_env, already_run={"make check"})
+        print(f"[{time.monotonic() - started:6.1f}s] AGENTS.md's commands run")
 
     if killed_worker is not None:
         slow = note(killed_worker.result())

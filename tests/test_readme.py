@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
-from tests.support import clean_env, run, tool
+from extensions import versions
+from tests.support import DEFAULT_SERVICE_URLS, clean_env, run, tool
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -92,3 +95,31 @@ def test_adoption_commands_work_as_written(template_repo: Path, tmp_path: Path) 
     assert (existing / "pyproject.toml").is_file()
     assert run(["git", "restore", "README.md"], cwd=existing).ok
     assert (existing / "README.md").read_text() == "# Our service\n"
+
+
+def test_the_services_compose_file_serves_the_suites_default_addresses() -> None:
+    """`docker compose up` at the root starts what the tiers reach by default."""
+    root = README.parent
+    outcome = run([tool("docker-compose"), "config", "--format", "json"], cwd=root, env=clean_env())
+    assert outcome.ok, outcome.report()
+    services = json.loads(outcome.stdout)["services"]
+    published = {
+        (port["host_ip"], int(port["published"])): name
+        for name, service in services.items()
+        for port in service.get("ports", [])
+    }
+    for variable, url in DEFAULT_SERVICE_URLS.items():
+        address = urlsplit(url)
+        name = published.get((address.hostname, address.port))
+        assert name, f"{variable}'s default {url} is not published by compose.yaml"
+        assert "healthcheck" in services[name], name
+    postgres = urlsplit(DEFAULT_SERVICE_URLS["TEMPLATE_POSTGRES_URL"])
+    (postgres_service,) = (s for s in services.values() if s["image"].startswith("postgres:"))
+    # The suite connects as `postgres` without a password.
+    assert postgres.password is None
+    assert postgres_service["environment"]["POSTGRES_HOST_AUTH_METHOD"] == "trust"
+    # The same images the generated projects' compose files and CI run.
+    images = {service["image"] for service in services.values()}
+    assert images == {
+        versions.TOOLS[key] for key in ("postgres-image", "redis-image", "rabbitmq-image")
+    }

@@ -27,6 +27,7 @@ from extensions import decisions
 from tests.support import (
     ANSWERS_FILE,
     COPY_IGNORE,
+    POSTGRES_URL,
     PROJECT_NAME,
     REPO_ROOT,
     TEMPLATE_TAG,
@@ -272,8 +273,8 @@ def assert_checks_pass(project: Path) -> None:
 
 
 POSTGRES_TEST_URL = {
-    "async": "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
-    "sync": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    "async": POSTGRES_URL.replace("postgresql://", "postgresql+asyncpg://", 1),
+    "sync": POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
 }
 
 
