@@ -27,10 +27,11 @@ RUNTIME: dict[str, str] = {
     "aiosqlite": "aiosqlite>=0.22,<1",
     # PostgreSQL drivers: asyncpg for SQLAlchemy's asyncio engine, psycopg 3 for sync code.
     "asyncpg": "asyncpg>=0.32,<1",
-    "psycopg": "psycopg[binary]>=3.3,<4",
+    # 3.3.6: Connection.wait takes the timeout the projects' PatientConnection passes on.
+    "psycopg": "psycopg[binary]>=3.3.6,<4",
     "alembic": "alembic>=1.20,<2",
     "httpx": "httpx>=0.28,<1",
-    "tenacity": "tenacity>=9.2,<10",
+    "tenacity": "tenacity>=9.2.1,<10",
     "structlog": "structlog>=26.1",
     "anyio": "anyio>=4.16,<5",
     # Django projects
@@ -80,13 +81,13 @@ DEV: dict[str, str] = {
     "pytest-django": "pytest-django>=4.14,<5",
     # The extra pins mypy to the versions these stubs support (6.1.x: mypy < 2.5).
     # Each release tracks a Django feature release; the resolver pairs them.
-    "django-stubs": "django-stubs[compatible-mypy]>=6.1,<7",
+    "django-stubs": "django-stubs[compatible-mypy]>=6.1.2,<7",
     "djangorestframework-stubs": "djangorestframework-stubs>=3.18,<4",
     # Type stubs for Celery (which ships none).
     "celery-types": "celery-types>=0.26,<1",
     # The worker-kill test (`make test-slow`) kills the worker's whole process tree.
     "psutil": "psutil>=7.2,<8",
-    "types-psutil": "types-psutil>=7.2,<8",
+    "types-psutil": "types-psutil>=7.2.0.20251228,<8",
 }
 
 # Versions pinned in non-Python files (container images, pre-commit hooks, CI actions).
