@@ -97,6 +97,8 @@ TOOLS: dict[str, str] = {
     # The brokers of compose.yaml and of the generated CI.
     "redis-image": "redis:8",
     "rabbitmq-image": "rabbitmq:4",
+    # The dev container's image (a major release; the Python version is appended).
+    "devcontainer-python-image": "mcr.microsoft.com/devcontainers/python:3",
     "uv": "0.13.9",
     "ruff-pre-commit": "v0.17.6",
     "pre-commit-hooks": "v6.0.0",

@@ -522,6 +522,74 @@ def check_docker(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+# The dev container specification's schema of devcontainer.json (see tests/schemas/README.md).
+DEVCONTAINER_SCHEMA = Path(__file__).parent / "schemas" / "devContainer.base.schema.json"
+
+
+def check_devcontainer(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
+    """The dev container, rendered with Docker only: devcontainer.json valid against the
+    specification's schema; it starts its own service and the servers of compose.yaml, never
+    a service that builds the application's image; it mounts the project where it opens it;
+    and compose accepts its files merged. Both tools' verdicts are remembered (see the keys),
+    so they run once per variant of the dev container, not once per combination."""
+    folder = project_dir / ".devcontainer"
+    if not answers["docker"]:
+        return [".devcontainer rendered with docker=false"] if folder.exists() else []
+    config_file = folder / "devcontainer.json"
+    if not config_file.is_file():
+        return [".devcontainer/devcontainer.json missing with docker=true"]
+
+    def check_jsonschema() -> list[str]:
+        cmd = [tool("check-jsonschema"), "--schemafile", DEVCONTAINER_SCHEMA]
+        outcome = run([*cmd, _rel(project_dir, config_file)], cwd=project_dir, timeout=180)
+        return [] if outcome.ok else [outcome.report()]
+
+    key = ("devcontainer-schema", _digest(project_dir, [config_file]))
+    problems = list(remembered(key, project_dir, check_jsonschema))  # a copy: appended to
+    try:
+        config = json.loads(config_file.read_text())
+        named = config["dockerComposeFile"]
+        compose_files = [folder / name for name in ([named] if isinstance(named, str) else named)]
+        services: dict[str, Any] = {}
+        for path in compose_files:  # a later file's service merges over an earlier one's
+            for name, service in (_yaml(path) or {}).get("services", {}).items():
+                services[name] = {**services.get(name, {}), **service}
+    except (OSError, KeyError, TypeError, json.JSONDecodeError, yaml.YAMLError) as error:
+        return [*problems, f".devcontainer: the configuration or its compose files: {error!r}"]
+    primary = config.get("service")
+    servers = {name for name, service in services.items() if "build" not in service}
+    run_services = config.get("runServices", [])
+    if primary not in run_services or set(run_services) != servers:
+        problems.append(
+            f".devcontainer/devcontainer.json: runServices is {run_services}, expected "
+            f"{primary!r} and every server that builds no image: {sorted(servers)}"
+        )
+    mounts = [str(v).split(":")[:2] for v in services.get(primary, {}).get("volumes", [])]
+    if [".", config.get("workspaceFolder")] not in mounts:
+        problems.append(
+            f".devcontainer: the {primary!r} service does not mount the project at the "
+            f"workspaceFolder {config.get('workspaceFolder')!r}: {mounts}"
+        )
+
+    def compose_config() -> list[str]:
+        files = [arg for path in compose_files for arg in ("-f", str(path.resolve()))]
+        cmd = [tool("docker-compose"), *files, "config", "-q"]
+        outcome = run(cmd, cwd=project_dir, env=clean_env(), timeout=120)
+        return [] if outcome.ok else [outcome.report()]
+
+    # check_docker runs `config` on the project's compose.yaml alone; merged, only the dev
+    # container's own compose file can break it, through its content, the ${...} values in .env
+    # and the services it names. So the verdict is remembered by those (a few variants), not
+    # by compose.yaml's commands, which differ in almost every combination.
+    own = [path for path in compose_files if path.resolve().parent == folder.resolve()]
+    key = (
+        "devcontainer-compose",
+        _digest(project_dir, [*own, project_dir / ".env"]),
+        *sorted(services),
+    )
+    return problems + remembered(key, project_dir, compose_config)
+
+
 def check_schema(project_dir: Path, schema: str, files: Sequence[Path]) -> list[str]:
     def check_jsonschema() -> list[str]:
         cmd = [tool("check-jsonschema"), "--builtin-schema", schema]
@@ -592,6 +660,15 @@ def check_ci(project_dir: Path, answers: Mapping[str, Any]) -> list[str]:
             f"CI configuration {'builds' if builds else 'does not build'} an image "
             f"with docker={answers['docker']}"
         )
+    # Renovate keeps the dependencies current on either CI host.
+    renovate = project_dir / "renovate.json"
+    if ci == "none" and renovate.exists():
+        problems.append("renovate.json rendered with ci=none")
+    if ci != "none":
+        if renovate.is_file():
+            problems += check_schema(project_dir, "vendor.renovate", [renovate])
+        else:
+            problems.append(f"renovate.json missing with ci={ci}")
     if ci == "github":
         if not workflows:
             return [*problems, "no workflow under .github/workflows with ci=github"]
@@ -619,6 +696,7 @@ def check_project(project_dir: Path, given: Mapping[str, Any], template: Path) -
         *check_compiles(project_dir, files, answers["python_version"]),
         *check_ruff(project_dir, files),
         *check_docker(project_dir, answers),
+        *check_devcontainer(project_dir, answers),
         *check_ci(project_dir, answers),
     ]
 

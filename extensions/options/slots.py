@@ -52,6 +52,16 @@ class Service:
         """The tests' URL of this server when it answers at ``host``."""
         return self.test_url.format(host=host)
 
+    def test_url_in_compose(self) -> str:
+        """The tests' URL from a container beside compose's server: its service name, and
+        the application's login (compose's server asks for it where CI's trusts anyone)."""
+        url = self.test_url_at(self.name)
+        login = self.app_url.partition("://")[2].rpartition("@")[0]
+        if not login or "@" not in url:
+            return url
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://{login}@{rest.partition('@')[2]}"
+
 
 @dataclass(frozen=True)
 class Process:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 from extensions import decisions, fw_django, project, versions
 from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
@@ -592,17 +593,22 @@ def test_dev_dependencies_follow_the_answers() -> None:
 
 
 def test_the_stubs_match_the_framework_versions() -> None:
-    """django-stubs X.Y types Django X.Y; the DRF stubs follow DRF the same way."""
-    for framework, stubs in (
-        ("django", "django-stubs"),
-        ("djangorestframework", "djangorestframework-stubs"),
+    """django-stubs X.Y types Django X.Y; the DRF stubs follow DRF the same way: the same
+    feature release at the floor (a stubs patch release may be the lowest that resolves)
+    and the same cap."""
+
+    def bounds(requirement: str) -> tuple[tuple[int, ...], str]:
+        specifier = Requirement(requirement).specifier
+        (floor,) = (spec.version for spec in specifier if spec.operator == ">=")
+        (cap,) = (spec.version for spec in specifier if spec.operator == "<")
+        return Version(floor).release[:2], cap
+
+    for runtime, stubs in (
+        (versions.RUNTIME["django"], versions.DEV["django-stubs"]),
+        (versions.RUNTIME["djangorestframework"], versions.DEV["djangorestframework-stubs"]),
+        (versions.RUNTIME["django-stubs-ext"], versions.DEV["django-stubs"]),
     ):
-        assert str(Requirement(versions.RUNTIME[framework]).specifier) == str(
-            Requirement(versions.DEV[stubs]).specifier
-        )
-    assert str(Requirement(versions.RUNTIME["django-stubs-ext"]).specifier) == str(
-        Requirement(versions.DEV["django-stubs"]).specifier
-    )
+        assert bounds(runtime) == bounds(stubs), (runtime, stubs)
 
 
 # ----------------------------------------------------------------- runtime

@@ -109,6 +109,8 @@ def test_the_worker_kill_test_is_the_queues_extra_check() -> None:
 # options that fill those slots (the database, the task queue, the broker).
 HOST_FILES = (
     "template/{{ project.on.docker }}/compose.yaml.jinja",
+    "template/{{ project.on.docker }}/.devcontainer/compose.yaml.jinja",
+    "template/{{ project.on.docker }}/.devcontainer/devcontainer.json.jinja",
     "template/{{ project.on.github }}/.github/workflows/ci.yml.jinja",
     "template/{{ project.on.gitlab }}/.gitlab-ci.yml.jinja",
 )
