@@ -5,9 +5,9 @@ goes verbatim into the rendered ``pyproject.toml``. The team that inherits the
 project commits a ``uv.lock``; these ranges are what ``uv lock --upgrade`` may
 move it to:
 
-* the lower bound is the release the template's CI proved green (the project
-  tier locks one project per framework at these bounds with ``uv lock
-  --resolution lowest-direct`` and runs its checks);
+* the lower bound is a release the template's CI proved green (the project
+  tier locks the rows that together hold every requirement at these bounds with
+  ``uv lock --resolution lowest-direct`` and runs their checks);
 * the upper bound is the next major release (``<1`` for a 0.x library), where a
   library that follows semantic versioning may break its API; the template's
   weekly CI run resolves the newest versions these ranges allow and runs every
@@ -54,7 +54,7 @@ RUNTIME: dict[str, str] = {
     "gunicorn": "gunicorn>=27,<28",
     # Task queues. Redis keeps the job records with every queue (ARQ brings its own client).
     "redis": "redis>=8.0,<9",
-    # ARQ 0.28 requires redis 5; the job records' code is typed for both clients.
+    # ARQ 0.28 requires redis 5, and the ARQ projects' code type-checks against it.
     "redis-for-arq": "redis>=5.3,<6",
     "celery": "celery[redis]>=5.7,<6",
     "arq": "arq>=0.28,<1",

@@ -172,10 +172,15 @@ AUDIT_ROWS = _audit_rows()
 
 
 def _requirement_keys(answers: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """The distributions a row requires directly (one lower bound each, whatever the extras)."""
+    """The distributions a row requires directly, each with its lower bound (the extras
+    aside: they change what is installed beside it, not its version)."""
     facts = project.for_answers(default_answers(**answers))
-    lines = facts.dependencies + facts.dev_dependencies
-    return {("requires", canonicalize_name(Requirement(line).name)) for line in lines}
+    keys = set()
+    for line in facts.dependencies + facts.dev_dependencies:
+        requirement = Requirement(line)
+        (floor,) = (spec.version for spec in requirement.specifier if spec.operator == ">=")
+        keys.add((canonicalize_name(requirement.name), floor))
+    return keys
 
 
 def _lowest_rows() -> frozenset[str]:
