@@ -121,7 +121,19 @@ def env_vars(
     follow the request limits.
     """
     framework = answers["framework"]
-    found = [
+    found = []
+    if framework == "fastapi":
+        found.append(
+            EnvVar(
+                "APP_NAME",
+                "the project's name",
+                "title of the API documentation",
+                "Orders API",
+                True,
+                ("Title of the API documentation (default: the project's name).",),
+            )
+        )
+    found += [
         EnvVar(
             "ENVIRONMENT",
             "`development`",

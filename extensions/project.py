@@ -147,6 +147,11 @@ class Project:
         return docs.env_vars(self.answers, secret_length, options.env_vars(self))
 
     @property
+    def option_settings(self) -> tuple[tuple[options.Setting, ...], ...]:
+        """The options' settings, one group per option, for the settings module."""
+        return options.settings(self)
+
+    @property
     def layers(self) -> str:
         return docs.layers(self.answers)
 

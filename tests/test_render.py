@@ -436,6 +436,77 @@ def check_jobs_namespace(project_dir: Path, answers: Mapping[str, Any], facts: A
     return []
 
 
+# An environment variable's name as the settings and the tests read it.
+ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+# Django's own: which settings module to load (ENVIRONMENT picks it unless this is set).
+UNDOCUMENTED = {"DJANGO_SETTINGS_MODULE"}
+
+
+def env_readers(tree: ast.Module) -> set[str]:
+    """A module's functions that read the environment variable named by their first
+    parameter, ``name`` (Django settings' ``env_int``, ``env_bool`` ...)."""
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and [arg.arg for arg in node.args.args[:1]] == ["name"]
+    }
+
+
+def environment_reads(tree: ast.Module, readers: set[str]) -> set[str]:
+    """The environment variables a module reads: the fields of a pydantic ``BaseSettings``
+    class, and the names passed to ``os.environ.get``/``os.getenv``/``os.environ[...]`` or
+    to one of ``readers``."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and "BaseSettings" in map(ast.unparse, node.bases):
+            found |= {
+                stmt.target.id.upper()
+                for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+            }
+        key: ast.expr | None = None
+        if isinstance(node, ast.Call) and node.args:
+            called = ast.unparse(node.func)
+            environ = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
+            if called in environ or called in readers:
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            key = node.slice
+        if isinstance(key, ast.Constant) and ENV_NAME.fullmatch(str(key.value)):
+            found.add(str(key.value))
+    return found
+
+
+def check_settings(project_dir: Path, files: Sequence[Path]) -> list[str]:
+    """The settings the code reads from the environment are the ones .env.example and the
+    README's table document, no more, no fewer."""
+    trees = [ast.parse(path.read_text()) for path in files if path.suffix == ".py"]
+    readers = set().union(*map(env_readers, trees))
+    read = set().union(*(environment_reads(tree, readers) for tree in trees))
+    read -= UNDOCUMENTED | {"MODEL_CONFIG"}  # pydantic's configuration, not a field
+    example = set(
+        re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", _text(project_dir / ".env.example"), re.M)
+    )
+    readme = _text(project_dir / "README.md")
+    table = readme.partition("| Variable | Default | Meaning |")[2].partition("\n\n")[0]
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", table, re.MULTILINE))
+    problems = []
+    if example != documented:
+        problems.append(
+            f".env.example and the README's settings table differ: only in .env.example "
+            f"{sorted(example - documented)}, only in the README {sorted(documented - example)}"
+        )
+    if read - example:
+        problems.append(f"settings read but not in .env.example: {sorted(read - example)}")
+    if example - read:
+        problems.append(f".env.example names settings nothing reads: {sorted(example - read)}")
+    return problems
+
+
+def _text(path: Path) -> str:
+    return path.read_text() if path.is_file() else ""
+
+
 def check_ruff(project_dir: Path, files: Sequence[Path]) -> list[str]:
     """Lint and format check under the project's own pyproject.toml (cwd = project)."""
     inputs = [p for p in files if p.suffix in {".py", ".pyi", ".toml"}]
@@ -695,6 +766,7 @@ def check_project(project_dir: Path, given: Mapping[str, Any], template: Path) -
         *check_contract(project_dir, answers, facts),
         *check_compiles(project_dir, files, answers["python_version"]),
         *check_ruff(project_dir, files),
+        *check_settings(project_dir, files),
         *check_docker(project_dir, answers),
         *check_devcontainer(project_dir, answers),
         *check_ci(project_dir, answers),
@@ -764,7 +836,19 @@ PROBE_OPTION = '''"""A probe option for the render tier: a cache server beside t
 from typing import Any
 
 from ..docs import EnvVar
-from .slots import CiTarget, Health, Process, Service
+from .slots import CiTarget, Health, Process, Service, Setting
+
+
+def settings(project: Any) -> tuple[Setting, ...]:
+    return (
+        Setting(
+            "CACHE_URL",
+            "str",
+            '"memcached://localhost:11211"',
+            'os.environ.get("CACHE_URL") or "memcached://localhost:11211"',
+            ("The probe's cache.",),
+        ),
+    )
 
 
 def env_vars(project: Any) -> tuple[EnvVar, ...]:
@@ -867,8 +951,8 @@ def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path,
     """An option module alone adds a server to compose (with its volume, its healthcheck,
     the app's setting and the web's depends_on) and to CI (a service container and the
     tests' setting), a process beside the web server, a Makefile target CI runs, a
-    dependency and a setting in .env.example and the README's table; every file still
-    passes the render tier's checks."""
+    dependency and a setting in the settings module, .env.example and the README's table;
+    every file still passes the render tier's checks."""
     template = make_template_repo(tmp_path / "template", edit=add_probe_option)
     given = {
         "project_name": PROJECT_NAME,

@@ -4,8 +4,9 @@ A host file names no option: it loops over a slot such as ``project.services``, 
 each option module below says what its answer adds to it, through a function named after
 the slot. A module leaves out the slots it adds nothing to. ``compose.yaml`` and the CI
 configurations are such host files; ``pyproject.toml`` (dependencies), the Makefile (CI
-targets), ``.env.example`` and the README's settings table (env_vars) read slots too,
-beside what they still say per option. A new option is a new module in ``OPTIONS``.
+targets), ``.env.example`` and the README's settings table (env_vars) and the settings
+modules (settings) read slots too, beside what they still say per option. A new option is
+a new module in ``OPTIONS``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..docs import EnvVar
 from . import broker, database, task_queue
-from .slots import CiTarget, Health, Process, Service
+from .slots import CiTarget, Health, Process, Service, Setting
 
 # In the order their contributions appear in the host files.
 OPTIONS: tuple[Any, ...] = (database, task_queue, broker)
@@ -25,6 +26,7 @@ __all__ = [
     "Health",
     "Process",
     "Service",
+    "Setting",
     "app_volumes",
     "ci_targets",
     "dependencies",
@@ -32,6 +34,7 @@ __all__ = [
     "env_vars",
     "processes",
     "services",
+    "settings",
 ]
 
 
@@ -77,3 +80,9 @@ def dev_dependencies(project: Any) -> tuple[str, ...]:
 def env_vars(project: Any) -> tuple[EnvVar, ...]:
     """The settings the options add to .env.example and the README's table."""
     return _collect("env_vars", project)
+
+
+def settings(project: Any) -> tuple[tuple[Setting, ...], ...]:
+    """The settings each option adds to the settings module: one group per option."""
+    groups = (option.settings(project) for option in OPTIONS if hasattr(option, "settings"))
+    return tuple(group for group in groups if group)

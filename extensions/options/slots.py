@@ -64,6 +64,32 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A setting an option adds to the project's settings module, read from the environment.
+
+    FastAPI and Flask declare it as a field of the pydantic ``Settings`` class, Django as a
+    constant of its settings module; ``comment`` is the same lines above it in both. Its
+    line in .env.example and the README's table is the option's ``env_vars`` record.
+    """
+
+    name: str  # the environment variable, and Django's constant
+    annotation: str  # the pydantic field's type
+    default: str  # the pydantic field's default, as Python source
+    django: str  # the expression Django's settings module assigns, as Python source
+    comment: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", self.name):
+            msg = f"setting {self.name!r}: an environment variable's name, in capitals"
+            raise ValueError(msg)
+
+    @property
+    def field(self) -> str:
+        """The pydantic field's name."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
 class Process:
     """A process of the application's image beside the web server (a compose service).
 

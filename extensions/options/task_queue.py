@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import queues
 from ..docs import EnvVar
-from .slots import CiTarget, Health, Process, Service
+from .slots import CiTarget, Health, Process, Service, Setting
 
 
 def dependencies(project: Any) -> tuple[str, ...]:
@@ -86,6 +86,65 @@ def services(project: Any) -> tuple[Service, ...]:
             test_url="redis://{host}:6379/0",
             comment=f"Job records{queue}, kept on disk (append-only file) across restarts.",
             command=("redis-server", "--appendonly", "yes"),
+        ),
+    )
+
+
+def settings(project: Any) -> tuple[Setting, ...]:
+    """Where the queue's servers are, its namespace and its retries."""
+    jobs = project.jobs
+    if jobs is None:
+        return ()
+    carries = "" if jobs.uses_rabbitmq else " and carries the messages"
+    found = [
+        Setting(
+            "REDIS_URL",
+            "str",
+            '"redis://localhost:6379/0"',
+            'os.environ.get("REDIS_URL") or "redis://localhost:6379/0"',
+            (f"The task queue: Redis keeps the job records{carries}.",),
+        )
+    ]
+    if jobs.uses_rabbitmq:
+        found.append(
+            Setting(
+                "BROKER_URL",
+                "str",
+                '"amqp://guest:guest@localhost:5672/%2F"',
+                'os.environ.get("BROKER_URL") or "amqp://guest:guest@localhost:5672/%2F"',
+            )
+        )
+    return (
+        *found,
+        Setting(
+            "JOBS_QUEUE",
+            "str",
+            f'Field(default="{jobs.namespace}", pattern=r"^[A-Za-z0-9_.-]+$")',
+            f'os.environ.get("JOBS_QUEUE") or "{jobs.namespace}"',
+            (
+                "The jobs' namespace: the queue's name and the prefix of every Redis key they "
+                "write.",
+            ),
+        ),
+        Setting(
+            "JOBS_MAX_ATTEMPTS",
+            "int",
+            "Field(default=5, ge=1)",
+            'env_int("JOBS_MAX_ATTEMPTS", 5, minimum=1)',
+        ),
+        Setting(
+            "JOBS_BACKOFF_SECONDS",
+            "float",
+            "Field(default=2.0, gt=0)",
+            'env_seconds("JOBS_BACKOFF_SECONDS", 2.0)',
+            ("Retry n waits JOBS_BACKOFF_SECONDS * 2**(n-1), at most five minutes.",),
+        ),
+        Setting(
+            "JOBS_STALE_AFTER_SECONDS",
+            "float",
+            "Field(default=3600.0, gt=0)",
+            'env_seconds("JOBS_STALE_AFTER_SECONDS", 3600)',
+            ("Unfinished jobs nothing has moved for this many seconds are failed as expired.",),
         ),
     )
 

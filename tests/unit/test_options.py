@@ -137,6 +137,7 @@ def test_names_volumes_ports_and_settings_are_unique() -> None:
             [s.volume for s in full.services] + [volume for volume, _ in full.app_volumes],
             [s.port for s in full.services],
             [s.app_setting for s in full.services],
+            [s.name for group in full.option_settings for s in group],
             [t.target for t in full.ci_targets],
         ):
             assert len(values) == len(set(values)), (answers, values)
@@ -144,6 +145,36 @@ def test_names_volumes_ports_and_settings_are_unique() -> None:
         known = {"web", *(p.name for p in full.processes)}
         for service in full.services:
             assert set(service.used_by) & known, service
+
+
+def test_an_option_documents_the_settings_it_adds() -> None:
+    """What an option adds to the settings module is in .env.example and the README's table
+    (the render tier compares each rendered settings module with both)."""
+    for answers in combinations.valid_combinations():
+        full = project.for_answers(default_answers(**answers))
+        documented = {var.name for var in full.env_vars}
+        added = {s.name for group in full.option_settings for s in group}
+        assert added <= documented, (answers, sorted(added - documented))
+        assert all(full.option_settings), "an option without settings adds no group"
+    queue = facts(task_queue="dramatiq", broker="rabbitmq").option_settings
+    assert [[s.name for s in group] for group in queue] == [
+        [
+            "REDIS_URL",
+            "BROKER_URL",
+            "JOBS_QUEUE",
+            "JOBS_MAX_ATTEMPTS",
+            "JOBS_BACKOFF_SECONDS",
+            "JOBS_STALE_AFTER_SECONDS",
+        ]
+    ]
+    assert facts().option_settings == ()
+
+
+def test_a_setting_is_named_as_the_environment_names_it() -> None:
+    setting = options.Setting("CACHE_URL", "str", '"x"', '"x"')
+    assert setting.field == "cache_url"
+    with pytest.raises(ValueError, match="capitals"):
+        options.Setting("cache_url", "str", '"x"', '"x"')
 
 
 def test_a_process_and_a_ci_target_refuse_what_compose_and_gitlab_cannot_run() -> None:

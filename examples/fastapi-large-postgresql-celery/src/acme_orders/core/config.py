@@ -65,7 +65,9 @@ class Settings(BaseSettings):
     # The jobs' namespace: the queue's name and the prefix of every Redis key they write.
     jobs_queue: str = Field(default="acme-orders", pattern=r"^[A-Za-z0-9_.-]+$")
     jobs_max_attempts: int = Field(default=5, ge=1)
+    # Retry n waits JOBS_BACKOFF_SECONDS * 2**(n-1), at most five minutes.
     jobs_backoff_seconds: float = Field(default=2.0, gt=0)
+    # Unfinished jobs nothing has moved for this many seconds are failed as expired.
     jobs_stale_after_seconds: float = Field(default=3600.0, gt=0)
 
     @field_validator("allowed_hosts", mode="before")
