@@ -476,8 +476,10 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "database": _on(has_db),
             "sqlite": _on(answers["database"] == "sqlite"),
             "postgresql": _on(answers["database"] == "postgresql"),
-            # Files FastAPI and Flask projects share (Pydantic schemas, SQLAlchemy models).
-            "fastapi_flask": _on(answers["framework"] in {"fastapi", "flask"}),
+            # Pydantic's request and response schemas, and SQLAlchemy's models and test
+            # databases: FastAPI's and Flask's (Django has DRF's serializers and its ORM).
+            "pydantic": _on(answers["framework"] in {"fastapi", "flask"}),
+            "sqlalchemy": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             # SQLAlchemy's migrations, shared by the frameworks that use them.
             "alembic": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             "docker": _on(bool(answers["docker"])),

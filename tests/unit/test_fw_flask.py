@@ -14,7 +14,8 @@ from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, tem
 TEMPLATE = TEMPLATE_ROOT / "{{ project.on.flask }}"
 # Files Flask shares with FastAPI (schemas, models, Alembic) and every framework (the jobs).
 SHARED = (
-    TEMPLATE_ROOT / "{{ project.on.fastapi_flask }}",
+    TEMPLATE_ROOT / "{{ project.on.pydantic }}",
+    TEMPLATE_ROOT / "{{ project.on.sqlalchemy }}",
     TEMPLATE_ROOT / "{{ project.on.alembic }}",
     # The task queue's framework-agnostic modules, and each library's own.
     TEMPLATE_ROOT / "{{ project.on.jobs }}",
