@@ -458,7 +458,6 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
     features = tuple(f.name for f in layout.features)
     offload = {"cpu_bound": "process", "mixed": "thread"}.get(answers["workload"], "")
     jobs = queues.build(answers, layout.module)
-    queue = answers["task_queue"]
     facts = Project(
         answers=answers,
         layout=layout,
@@ -473,15 +472,9 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "fastapi": _on(answers["framework"] == "fastapi"),
             "django": _on(answers["framework"] == "django"),
             "flask": _on(answers["framework"] == "flask"),
-            "database": _on(has_db),
-            "sqlite": _on(answers["database"] == "sqlite"),
-            "postgresql": _on(answers["database"] == "postgresql"),
-            # Pydantic's request and response schemas, and SQLAlchemy's models and test
-            # databases: FastAPI's and Flask's (Django has DRF's serializers and its ORM).
+            # Pydantic's request and response schemas: FastAPI's and Flask's (Django has
+            # DRF's serializers).
             "pydantic": _on(answers["framework"] in {"fastapi", "flask"}),
-            "sqlalchemy": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
-            # SQLAlchemy's migrations, shared by the frameworks that use them.
-            "alembic": _on(has_db and answers["framework"] in {"fastapi", "flask"}),
             "docker": _on(bool(answers["docker"])),
             "github": _on(answers["ci"] == "github"),
             # A CI host (GitHub or GitLab): Renovate keeps the dependencies current there.
@@ -491,22 +484,19 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "sync": _on(not is_async),
             "process_pool": _on(offload == "process"),
             "thread_offload": _on(offload == "thread"),
-            "background_tasks": _on(queue == "background_tasks"),
-            # A durable task queue (jobs API, worker), and which one.
-            "jobs": _on(jobs is not None),
-            "celery": _on(queue == "celery"),
-            "arq": _on(queue == "arq"),
-            "rq": _on(queue == "rq"),
-            "dramatiq": _on(queue == "dramatiq"),
-            "rabbitmq": _on(jobs is not None and jobs.uses_rabbitmq),
         },
         tools=dict(versions.TOOLS),
         runtime=framework.runtime(answers, layout),
         jobs=jobs,
     )
     # The options add theirs to the framework's (they read the facts above).
+    folders = {name: _on(flag) for name, flag in options.folders(facts).items()}
+    if facts.on.keys() & folders.keys():
+        msg = f"options name the framework's folders: {sorted(facts.on.keys() & folders.keys())}"
+        raise ValueError(msg)
     return replace(
         facts,
+        on={**facts.on, **folders},
         dependencies=_requirements(
             versions.RUNTIME, [*framework.dependencies(answers), *options.dependencies(facts)]
         ),

@@ -32,6 +32,7 @@ __all__ = [
     "dependencies",
     "dev_dependencies",
     "env_vars",
+    "folders",
     "processes",
     "services",
     "settings",
@@ -86,3 +87,16 @@ def settings(project: Any) -> tuple[tuple[Setting, ...], ...]:
     """The settings each option adds to the settings module: one group per option."""
     groups = (option.settings(project) for option in OPTIONS if hasattr(option, "settings"))
     return tuple(group for group in groups if group)
+
+
+def folders(project: Any) -> dict[str, bool]:
+    """The template folders the options render (``{{ project.on.<name> }}``), by name."""
+    found: dict[str, bool] = {}
+    for option in OPTIONS:
+        added = option.folders(project) if hasattr(option, "folders") else {}
+        twice = found.keys() & added.keys()
+        if twice:
+            msg = f"{option.__name__} names folders another option names: {sorted(twice)}"
+            raise ValueError(msg)
+        found.update(added)
+    return found

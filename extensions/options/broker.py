@@ -7,6 +7,11 @@ from typing import Any
 from .slots import Health, Service
 
 
+def folders(project: Any) -> dict[str, bool]:
+    """RabbitMQ's own modules (the job queue's ping, its test fixtures)."""
+    return {"rabbitmq": project.jobs is not None and project.jobs.uses_rabbitmq}
+
+
 def services(project: Any) -> tuple[Service, ...]:
     if project.jobs is None or not project.jobs.uses_rabbitmq:
         return ()

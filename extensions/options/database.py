@@ -9,6 +9,21 @@ from ..docs import EnvVar
 from .slots import Health, Process, Service
 
 
+def folders(project: Any) -> dict[str, bool]:
+    """The template folders the answer renders (``project.on.<name>``): every database's,
+    each server's own, and SQLAlchemy's models and Alembic's migrations, which FastAPI and
+    Flask use (Django has its ORM and its own migrations)."""
+    database = project.answers["database"]
+    sqlalchemy = project.has_db and project.answers["framework"] in {"fastapi", "flask"}
+    return {
+        "database": project.has_db,
+        "sqlite": database == "sqlite",
+        "postgresql": database == "postgresql",
+        "sqlalchemy": sqlalchemy,
+        "alembic": sqlalchemy,
+    }
+
+
 def app_volumes(project: Any) -> tuple[tuple[str, str], ...]:
     """SQLite's file lives in data/, on a volume the application containers share."""
     return (("data", "/app/data"),) if project.uses_sqlite else ()

@@ -9,6 +9,17 @@ from ..docs import EnvVar
 from .slots import CiTarget, Health, Process, Service, Setting
 
 
+def folders(project: Any) -> dict[str, bool]:
+    """The template folders the answer renders: a durable queue's jobs API and worker
+    (``jobs``) and its library's own modules, or FastAPI's in-process BackgroundTasks."""
+    queue = project.answers["task_queue"]
+    return {
+        "background_tasks": queue == "background_tasks",
+        "jobs": project.jobs is not None,
+        **{name: queue == name for name in ("celery", "arq", "rq", "dramatiq")},
+    }
+
+
 def dependencies(project: Any) -> tuple[str, ...]:
     """The queue's library, its broker's client and its scheduler (keys of versions.RUNTIME)."""
     return tuple(queues.dependencies(project.answers))

@@ -82,6 +82,34 @@ def test_a_module_adds_only_to_the_slots_it_defines(monkeypatch: pytest.MonkeyPa
     assert options.services(full) == ()
 
 
+def test_an_option_names_the_template_folders_it_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``project.on`` holds the options' folders beside the framework's; a name two options
+    (or an option and the framework) give is refused, never silently overwritten."""
+    on = facts(database="postgresql", task_queue="dramatiq", broker="rabbitmq").on
+    rendered = {name for name, value in on.items() if value == project.ON}
+    assert {"database", "postgresql", "sqlalchemy", "alembic", "jobs", "dramatiq"} <= rendered
+    assert {"sqlite", "celery", "arq", "rq", "background_tasks"}.isdisjoint(rendered)
+    assert "rabbitmq" in rendered
+    django = facts(framework="django", database="sqlite").on
+    assert (django["sqlite"], django["sqlalchemy"], django["alembic"]) == (
+        project.ON,
+        project.OFF,
+        project.OFF,
+    )
+
+    class Twice:
+        __name__ = "extensions.options.twice"
+
+        @staticmethod
+        def folders(_project: Any) -> dict[str, bool]:
+            return {"jobs": True}
+
+    monkeypatch.setattr(options, "OPTIONS", (*options.OPTIONS, Twice))
+    project._build.cache_clear()  # an earlier test may have built these facts already
+    with pytest.raises(ValueError, match="jobs"):
+        facts(database="sqlite", background_work="none")
+
+
 def test_the_processes_beside_the_web_server() -> None:
     for answers in combinations.valid_combinations():
         full = project.for_answers(default_answers(**answers))
