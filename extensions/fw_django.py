@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout as layout_mod
+from . import options
 from .runtime import Runtime, gunicorn_command
 
 # What each layer of a feature is called: its file in a feature app, and its
@@ -101,19 +102,9 @@ def _has_pages(answers: Mapping[str, Any]) -> bool:
 
 
 def features_for(answers: Mapping[str, Any]) -> tuple[layout_mod.Feature, ...]:
-    """The Django apps (or, by layer, the slices of the one app) this combination renders."""
-    found = [layout_mod.Feature("health", ("routes", "service"))]
-    if answers["database"] != "none":
-        layers = ("routes", "service", "selectors", "models", "serializers")
-        if _has_pages(answers):
-            layers += ("views",)
-        found.append(layout_mod.Feature("items", layers))
-    if answers["workload"] != "io_bound":
-        found.append(layout_mod.Feature("compute", ("routes", "service", "forms")))
-    if has_jobs(answers):
-        layers = ("routes", "service", "repository", "serializers", "tasks", "queue")
-        found.append(layout_mod.Feature("jobs", layers))
-    return tuple(found)
+    """The Django apps (or, by layer, the slices of the one app) this combination renders:
+    health, then the options'."""
+    return (layout_mod.Feature("health", ("routes", "service")), *options.features(answers))
 
 
 def has_jobs(answers: Mapping[str, Any]) -> bool:

@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import options
+from .options.slots import Feature
+
 # Layers of a feature, and the folder each one gets in a by-layer package.
 LAYER_DIRS = {
     "routes": "routes",
@@ -104,28 +107,9 @@ DOCSTRINGS = {
 }
 
 
-@dataclass(frozen=True)
-class Feature:
-    """A vertical slice of the example application."""
-
-    name: str
-    layers: tuple[str, ...]
-
-
 def features_for(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
-    """The example features this combination renders."""
-    found = [Feature("health", ("routes", "service", "schemas"))]
-    if answers["database"] != "none":
-        found.append(Feature("items", ("routes", "service", "repository", "models", "schemas")))
-    if answers["workload"] != "io_bound":
-        found.append(Feature("compute", ("routes", "service", "schemas")))
-    if answers["task_queue"] == "background_tasks":
-        found.append(Feature("notifications", ("routes", "service", "schemas")))
-    if answers["task_queue"] in DURABLE_QUEUES:
-        found.append(
-            Feature("jobs", ("routes", "service", "repository", "schemas", "tasks", "queue"))
-        )
-    return tuple(found)
+    """The example features this combination renders: health, then the options'."""
+    return (Feature("health", ("routes", "service", "schemas")), *options.features(answers))
 
 
 DURABLE_QUEUES = frozenset({"celery", "arq", "rq", "dramatiq"})

@@ -482,8 +482,6 @@ def _build(frozen: tuple[tuple[str, Any], ...]) -> Project:
             "gitlab": _on(answers["ci"] == "gitlab"),
             "async": _on(is_async),
             "sync": _on(not is_async),
-            "process_pool": _on(offload == "process"),
-            "thread_offload": _on(offload == "thread"),
         },
         tools=dict(versions.TOOLS),
         runtime=framework.runtime(answers, layout),

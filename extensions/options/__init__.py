@@ -11,18 +11,20 @@ a new module in ``OPTIONS``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..docs import EnvVar
-from . import broker, database, task_queue
-from .slots import CiTarget, Health, Process, Service, Setting
+from . import broker, database, task_queue, workload
+from .slots import CiTarget, Feature, Health, Process, Service, Setting
 
 # In the order their contributions appear in the host files.
-OPTIONS: tuple[Any, ...] = (database, task_queue, broker)
+OPTIONS: tuple[Any, ...] = (database, workload, task_queue, broker)
 
 __all__ = [
     "OPTIONS",
     "CiTarget",
+    "Feature",
     "Health",
     "Process",
     "Service",
@@ -32,6 +34,7 @@ __all__ = [
     "dependencies",
     "dev_dependencies",
     "env_vars",
+    "features",
     "folders",
     "processes",
     "services",
@@ -100,3 +103,14 @@ def folders(project: Any) -> dict[str, bool]:
             raise ValueError(msg)
         found.update(added)
     return found
+
+
+def features(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
+    """The example features the options add, after the framework's health feature. The
+    layout is built before the other facts, so this slot reads the answers."""
+    return tuple(
+        feature
+        for option in OPTIONS
+        if hasattr(option, "features")
+        for feature in option.features(answers)
+    )

@@ -6,7 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..docs import EnvVar
-from .slots import Health, Process, Service
+from .slots import Feature, Health, Process, Service
+
+
+def features(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
+    """The items example: an API over one table (and pages in a full-stack Django project)."""
+    if answers["database"] == "none":
+        return ()
+    if answers["framework"] != "django":
+        return (Feature("items", ("routes", "service", "repository", "models", "schemas")),)
+    layers = ("routes", "service", "selectors", "models", "serializers")
+    if answers["project_kind"] == "fullstack":
+        layers += ("views",)
+    return (Feature("items", layers),)
 
 
 def folders(project: Any) -> dict[str, bool]:

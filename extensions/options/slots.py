@@ -7,6 +7,14 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Feature:
+    """A vertical slice of the example application (its router, service, models ...)."""
+
+    name: str
+    layers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Health:
     """How a server's container says it is ready."""
 

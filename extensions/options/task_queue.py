@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import queues
 from ..docs import EnvVar
-from .slots import CiTarget, Health, Process, Service, Setting
+from .slots import CiTarget, Feature, Health, Process, Service, Setting
+
+
+def features(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
+    """A durable queue's jobs API; FastAPI's in-process BackgroundTasks, the notifications."""
+    queue = answers["task_queue"]
+    django = answers["framework"] == "django"
+    if queue == "background_tasks" and not django:
+        return (Feature("notifications", ("routes", "service", "schemas")),)
+    if queue in queues.QUEUES:
+        schemas = "serializers" if django else "schemas"
+        return (Feature("jobs", ("routes", "service", "repository", schemas, "tasks", "queue")),)
+    return ()
 
 
 def folders(project: Any) -> dict[str, bool]:

@@ -19,6 +19,8 @@ LAYOUTS = [
 def answers(**overrides: Any) -> dict[str, Any]:
     """A complete answer set with every optional feature on, unless overridden."""
     return {
+        "framework": "fastapi",
+        "project_kind": "api",
         "package_name": PACKAGE,
         "project_size": "medium",
         "code_organization": "by_layer",

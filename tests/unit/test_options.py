@@ -110,6 +110,22 @@ def test_an_option_names_the_template_folders_it_renders(monkeypatch: pytest.Mon
         facts(database="sqlite", background_work="none")
 
 
+def test_the_options_add_the_example_features_in_each_frameworks_layers() -> None:
+    """Items (the database), compute (the workload), the jobs or notifications (the task
+    queue): the layout places each feature the options add after health."""
+    fastapi = facts(database="sqlite", workload="cpu_bound", task_queue="rq")
+    assert fastapi.features == ("health", "items", "compute", "jobs")
+    jobs = options.features(fastapi.answers)[-1]
+    assert jobs.layers == ("routes", "service", "repository", "schemas", "tasks", "queue")
+    django = default_answers(framework="django", project_kind="fullstack", workload="mixed")
+    items, compute = options.features(django)
+    assert items.layers == ("routes", "service", "selectors", "models", "serializers", "views")
+    assert compute.layers == ("routes", "service", "forms")
+    notifications = facts(task_queue="background_tasks", background_work="light")
+    assert notifications.features[-1] == "notifications"
+    assert options.features(default_answers(database="none")) == ()
+
+
 def test_the_processes_beside_the_web_server() -> None:
     for answers in combinations.valid_combinations():
         full = project.for_answers(default_answers(**answers))
