@@ -836,7 +836,15 @@ PROBE_OPTION = '''"""A probe option for the render tier: a cache server beside t
 from typing import Any
 
 from ..docs import EnvVar
-from .slots import CiTarget, Health, Process, Service, Setting
+from .slots import CiTarget, Feature, Health, Process, Service, Setting
+
+
+def features(answers: Any) -> tuple[Feature, ...]:
+    return (Feature("cache", ("routes",)),)
+
+
+def folders(project: Any) -> dict[str, bool]:
+    return {"cache": True}
 
 
 def settings(project: Any) -> tuple[Setting, ...]:
@@ -918,6 +926,21 @@ def services(project: Any) -> tuple[Service, ...]:
 '''
 
 
+# The probe's router, in a folder of its own (FastAPI, the default framework).
+PROBE_ROUTES = '''"""The probe's cache: what it holds."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/cache", tags=["cache"])
+
+
+@router.get("/stats")
+async def stats() -> dict[str, int]:
+    """How many entries the cache holds."""
+    return {"entries": 0}
+'''
+
+
 def _yaml(path: Path) -> Any:
     return yaml.load(path.read_text(), Loader=SafeLoader)  # noqa: S506
 
@@ -932,14 +955,20 @@ def add_probe_option(template: Path) -> None:
     versions.write_text(source.replace(anchor, anchor + '    "pymemcache": "pymemcache>=4,<5",\n'))
     package = template / "extensions" / "options"
     (package / "probe.py").write_text(PROBE_OPTION)
+    routes = template / "template" / "{{ project.on.cache }}" / "{{ project.path.cache_routes }}"
+    routes.parent.mkdir()
+    routes.write_text(PROBE_ROUTES)
     registry = package / "__init__.py"
     source = registry.read_text()
     for old, new in (
         (
-            "from . import broker, database, task_queue",
-            "from . import broker, database, probe, task_queue",
+            "from . import broker, database, task_queue, workload",
+            "from . import broker, database, probe, task_queue, workload",
         ),
-        ("(database, task_queue, broker)", "(database, task_queue, broker, probe)"),
+        (
+            "(database, workload, task_queue, broker)",
+            "(database, workload, task_queue, broker, probe)",
+        ),
     ):
         assert old in source, f"extensions/options/__init__.py no longer has {old!r}"
         source = source.replace(old, new)
@@ -951,8 +980,9 @@ def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path,
     """An option module alone adds a server to compose (with its volume, its healthcheck,
     the app's setting and the web's depends_on) and to CI (a service container and the
     tests' setting), a process beside the web server, a Makefile target CI runs, a
-    dependency and a setting in the settings module, .env.example and the README's table;
-    every file still passes the render tier's checks."""
+    dependency, a setting in the settings module, .env.example and the README's table, and
+    a feature whose router the app includes (from a template folder of its own); every file
+    still passes the render tier's checks."""
     template = make_template_repo(tmp_path / "template", edit=add_probe_option)
     given = {
         "project_name": PROJECT_NAME,
@@ -1025,4 +1055,14 @@ def test_a_probe_option_fills_the_slots_without_a_host_file_edit(tmp_path: Path,
             problems.append(f"GitLab CI: the check job's script is {job['script']}")
     if found != wanted:
         problems.append(f"{ci} CI: the probe's service and setting are {found}")
+    main = (project_dir / facts.layout.path["main"]).read_text()
+    module = facts.layout.module["main"].rpartition(".")[0]
+    routes = project_dir / facts.layout.path["main"].rpartition("/")[0] / "routes" / "cache.py"
+    if (
+        not routes.is_file()
+        or f"from {module}.routes.cache import router as cache_router" not in main
+    ):
+        problems.append(f"the probe's router is not in {routes} or not imported by main:\n{main}")
+    if "app.include_router(cache_router)" not in main:
+        problems.append("the app does not include the probe's router")
     assert_clean(f"probe option, ci={ci}", problems)
