@@ -248,11 +248,6 @@ class Project:
         return options.app_volumes(self)
 
     @property
-    def backing_services(self) -> tuple[tuple[str, str], ...]:
-        """(compose service, server) for each server the project needs running to work."""
-        return tuple((service.name, service.server) for service in self.services)
-
-    @property
     def database_scheme(self) -> str:
         """The URL scheme (with the driver) of the application's DATABASE_URL."""
         return self.runtime.database_url.split("://", 1)[0]

@@ -53,11 +53,11 @@ def test_the_urls_name_the_host_the_server_answers_at() -> None:
         assert f"{service.ci_alias}:{service.port}" in service.test_url_at(service.ci_alias)
         assert "{host}" not in service.test_url_at("localhost")
         assert service.app_setting == service.test_setting.removeprefix("TEST_")
-    assert full.backing_services == (
+    assert [(service.name, service.server) for service in full.services] == [
         ("db", "PostgreSQL"),
         ("redis", "Redis"),
         ("rabbitmq", "RabbitMQ"),
-    )
+    ]
 
 
 @pytest.mark.parametrize(
