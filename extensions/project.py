@@ -239,6 +239,12 @@ class Project:
         """The Makefile targets CI runs after `make check` (the worker-kill test, ...)."""
         return options.ci_targets(self)
 
+    @property
+    def server_names(self) -> str:
+        """The servers the project needs, as a sentence names them ("PostgreSQL and Redis")."""
+        names = [service.server for service in self.services]
+        return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
     def services_for(self, process: str) -> tuple[options.Service, ...]:
         """The servers one of the application's processes (``"web"``, ...) talks to."""
         return tuple(service for service in self.services if process in service.used_by)

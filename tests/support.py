@@ -488,3 +488,9 @@ def template_parts(*folders: Path) -> set[str]:
 def requirement_names(names: Iterable[str], table: Mapping[str, str]) -> set[str]:
     """The distribution names behind ``versions`` keys."""
     return {Requirement(table[name]).name for name in names}
+
+
+def bound(requirement: str, operator: str) -> str:
+    """A requirement's one lower (``">="``) or upper (``"<"``) bound, as written."""
+    (version,) = (s.version for s in Requirement(requirement).specifier if s.operator == operator)
+    return version

@@ -62,6 +62,7 @@ from tests.support import (
     RABBITMQ_URL,
     REDIS_URL,
     Outcome,
+    bound,
     clean_env,
     combo_id,
     default_answers,
@@ -177,9 +178,7 @@ def _requirement_keys(answers: Mapping[str, Any]) -> set[tuple[str, str]]:
     facts = project.for_answers(default_answers(**answers))
     keys = set()
     for line in facts.dependencies + facts.dev_dependencies:
-        requirement = Requirement(line)
-        (floor,) = (spec.version for spec in requirement.specifier if spec.operator == ">=")
-        keys.add((canonicalize_name(requirement.name), floor))
+        keys.add((canonicalize_name(Requirement(line).name), bound(line, ">=")))
     return keys
 
 
@@ -734,9 +733,7 @@ def lowest_versions_then_upgrade(
     uv = str(tool("uv"))
     floors = {}
     for line in requirements:
-        requirement = Requirement(line)
-        (floor,) = (spec.version for spec in requirement.specifier if spec.operator == ">=")
-        floors[canonicalize_name(requirement.name)] = Version(floor)
+        floors[canonicalize_name(Requirement(line).name)] = Version(bound(line, ">="))
 
     def off_the_floors(when: str) -> list[str]:
         locked = locked_versions(project_dir)

@@ -10,7 +10,13 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from extensions import decisions, fw_django, project, versions
-from tests.support import TEMPLATE_ROOT, default_answers, requirement_names, template_parts
+from tests.support import (
+    TEMPLATE_ROOT,
+    bound,
+    default_answers,
+    requirement_names,
+    template_parts,
+)
 
 TEMPLATE = TEMPLATE_ROOT / "{{ project.on.django }}"
 # The framework-neutral jobs modules (repository, tasks, service, the queue libraries' files).
@@ -598,10 +604,7 @@ def test_the_stubs_match_the_framework_versions() -> None:
     and the same cap."""
 
     def bounds(requirement: str) -> tuple[tuple[int, ...], str]:
-        specifier = Requirement(requirement).specifier
-        (floor,) = (spec.version for spec in specifier if spec.operator == ">=")
-        (cap,) = (spec.version for spec in specifier if spec.operator == "<")
-        return Version(floor).release[:2], cap
+        return Version(bound(requirement, ">=")).release[:2], bound(requirement, "<")
 
     for runtime, stubs in (
         (versions.RUNTIME["django"], versions.DEV["django-stubs"]),

@@ -60,6 +60,15 @@ def test_the_urls_name_the_host_the_server_answers_at() -> None:
     ]
 
 
+def test_the_servers_are_named_as_a_sentence_names_them() -> None:
+    """AGENTS.md and the README's dev container section read ``server_names``."""
+    assert facts(database="postgresql", task_queue="rq").server_names == "PostgreSQL and Redis"
+    full = facts(database="postgresql", task_queue="celery", broker="rabbitmq", concurrency="sync")
+    assert full.server_names == "PostgreSQL, Redis and RabbitMQ"
+    assert facts(database="postgresql").server_names == "PostgreSQL"
+    assert facts(database="sqlite").server_names == ""
+
+
 @pytest.mark.parametrize(
     ("database", "volumes"),
     [("sqlite", (("data", "/app/data"),)), ("postgresql", ()), ("none", ())],
