@@ -13,6 +13,8 @@ from functools import cache
 import httpx
 from celery import Celery, Task
 from redis import Redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from acme_orders.core.config import get_settings
 from acme_orders.core.logging import configure_logging
@@ -35,6 +37,11 @@ configure_logging(level=settings.log_level, json=settings.log_json)
 
 # How webhook receivers see the worker.
 USER_AGENT = "acme-orders-worker"
+# A command to the job store (Redis) is tried again while Redis is unreachable, waiting
+# 1, 2, 4, 8, then 10 s between tries: about five minutes in all. A job that starts or
+# ends in an outage is recorded once Redis is back; Celery would fail the task on the
+# connection error and leave the job running (or queued) until the stale-job sweep.
+JOB_STORE_RETRY = Retry(ExponentialBackoff(cap=10, base=0.5), retries=32)
 
 # Redis hands a message a worker took but never acknowledged (the worker died) to another
 # worker once this visibility timeout has passed. A worker holds a retry's message until
@@ -73,7 +80,8 @@ app.conf.update(
 
 @cache
 def _jobs() -> JobProgress:
-    return JobProgress(Redis.from_url(settings.redis_url), settings.jobs_queue)
+    redis = Redis.from_url(settings.redis_url, retry=JOB_STORE_RETRY)
+    return JobProgress(redis, settings.jobs_queue)
 
 
 @cache
