@@ -788,8 +788,12 @@ def agents_commands_work(
     commands = agents_commands(project_dir)
     if "make check" not in commands:
         failures.append("AGENTS.md does not name `make check`")
+    # The worker and the scheduler start together, after the one-shot commands.
+    lasting = [
+        c for c in commands if shlex.split(c)[:2] in (["make", "worker"], ["make", "scheduler"])
+    ]
     for command in commands:
-        if command in already_run:
+        if command in already_run or command in lasting:
             continue
         argv = shlex.split(command)
         log = project_dir.parent / f"agents-{argv[-1].replace('/', '_')}.log"
@@ -802,17 +806,24 @@ def agents_commands_work(
                         why = f"another server answered on :{DEV_PORT}"
             if why:
                 failures.append(f"AGENTS.md's `{command}`: {why}")
-        elif argv[:2] == ["make", "worker"] or argv[:2] == ["make", "scheduler"]:
-            with server(argv, project_dir, env, log) as process:
-                time.sleep(STAYS_UP_SECONDS)
-                code = process.poll()
-            if code is not None:
-                text = log.read_text(errors="replace")[-4000:]
-                failures.append(f"AGENTS.md's `{command}` exited ({code}):\n{text}")
         else:
             outcome = run(argv, cwd=project_dir, env=env, timeout=600)
             if not outcome.ok:
                 failures.append(f"AGENTS.md's `{command}`:\n{outcome.report()}")
+    with ExitStack() as running:
+        started = []
+        for command in lasting:
+            argv = shlex.split(command)
+            log = project_dir.parent / f"agents-{argv[-1]}.log"
+            started.append(
+                (command, running.enter_context(server(argv, project_dir, env, log)), log)
+            )
+        time.sleep(STAYS_UP_SECONDS if started else 0)
+        for command, process, log in started:
+            code = process.poll()
+            if code is not None:
+                text = log.read_text(errors="replace")[-4000:]
+                failures.append(f"AGENTS.md's `{command}` exited ({code}):\n{text}")
     return failures
 
 
