@@ -24,6 +24,7 @@ its combination.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import re
@@ -440,23 +441,30 @@ def check_jobs_namespace(project_dir: Path, answers: Mapping[str, Any], facts: A
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 # Django's own: which settings module to load (ENVIRONMENT picks it unless this is set).
 UNDOCUMENTED = {"DJANGO_SETTINGS_MODULE"}
+Call = tuple[str, str]
 
 
-def env_readers(tree: ast.Module) -> set[str]:
-    """A module's functions that read the environment variable named by their first
-    parameter, ``name`` (Django settings' ``env_int``, ``env_bool`` ...)."""
-    return {
+@functools.cache
+def environment_reads(source: str) -> tuple[frozenset[str], frozenset[str], frozenset[Call]]:
+    """What one module says about the environment (cached by its text: most modules are
+    the same in many combinations):
+
+    - the functions it defines that read the variable named by their first parameter,
+      ``name`` (Django settings' ``env_int``, ``env_bool`` ...);
+    - the variables it reads itself: the fields of a pydantic ``BaseSettings`` class, and
+      the names passed to ``os.environ.get``/``os.getenv``/``os.environ[...]``;
+    - (function, name) of its other calls with a variable's name first, which read the
+      environment if the function is one of the above (it may be imported).
+    """
+    tree = ast.parse(source)
+    readers = {
         node.name
         for node in tree.body
         if isinstance(node, ast.FunctionDef) and [arg.arg for arg in node.args.args[:1]] == ["name"]
     }
-
-
-def environment_reads(tree: ast.Module, readers: set[str]) -> set[str]:
-    """The environment variables a module reads: the fields of a pydantic ``BaseSettings``
-    class, and the names passed to ``os.environ.get``/``os.getenv``/``os.environ[...]`` or
-    to one of ``readers``."""
     found: set[str] = set()
+    calls: set[Call] = set()
+    environ = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and "BaseSettings" in map(ast.unparse, node.bases):
             found |= {
@@ -464,25 +472,26 @@ def environment_reads(tree: ast.Module, readers: set[str]) -> set[str]:
                 for stmt in node.body
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
             }
-        key: ast.expr | None = None
+        called, key = "", None
         if isinstance(node, ast.Call) and node.args:
-            called = ast.unparse(node.func)
-            environ = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
-            if called in environ or called in readers:
-                key = node.args[0]
+            called, key = ast.unparse(node.func), node.args[0]
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
-            key = node.slice
+            called, key = "os.environ.get", node.slice
         if isinstance(key, ast.Constant) and ENV_NAME.fullmatch(str(key.value)):
-            found.add(str(key.value))
-    return found
+            if called in environ:
+                found.add(str(key.value))
+            else:
+                calls.add((called, str(key.value)))
+    return frozenset(readers), frozenset(found), frozenset(calls)
 
 
 def check_settings(project_dir: Path, files: Sequence[Path]) -> list[str]:
     """The settings the code reads from the environment are the ones .env.example and the
     README's table document, no more, no fewer."""
-    trees = [ast.parse(path.read_text()) for path in files if path.suffix == ".py"]
-    readers = set().union(*map(env_readers, trees))
-    read = set().union(*(environment_reads(tree, readers) for tree in trees))
+    modules = [environment_reads(path.read_text()) for path in files if path.suffix == ".py"]
+    readers = set().union(*(defined for defined, _, _ in modules))
+    read = set().union(*(names for _, names, _ in modules))
+    read |= {name for _, _, calls in modules for called, name in calls if called in readers}
     read -= UNDOCUMENTED | {"MODEL_CONFIG"}  # pydantic's configuration, not a field
     example = set(
         re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", _text(project_dir / ".env.example"), re.M)
