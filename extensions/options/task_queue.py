@@ -29,7 +29,7 @@ def folders(project: Any) -> dict[str, bool]:
     return {
         "background_tasks": queue == "background_tasks",
         "jobs": project.jobs is not None,
-        **{name: queue == name for name in ("celery", "arq", "rq", "dramatiq")},
+        **{name: queue == name for name in queues.QUEUES},
     }
 
 
