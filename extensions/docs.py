@@ -196,10 +196,13 @@ def env_vars(
         EnvVar(
             "LOG_LEVEL",
             "`INFO`",
-            "`DEBUG`, `INFO`, `WARNING` or `ERROR`",
+            "The lowest level logged, by every logger: `DEBUG`, `INFO`, `WARNING` or `ERROR`",
             "INFO",
             True,
-            ("DEBUG, INFO (the default), WARNING or ERROR.",),
+            (
+                "The lowest level logged, by every logger (the server's too): DEBUG,",
+                "INFO (the default), WARNING or ERROR.",
+            ),
         ),
         EnvVar(
             "LOG_JSON",

@@ -250,6 +250,7 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     # Redis, queue isolation, the worker process and a webhook receiver (a pytest plugin).
     tests["tests_jobs"] = "tests/jobs.py" if jobs else ""
     tests["test_settings"] = f"{unit}test_settings.py"
+    tests["test_logging"] = f"{unit}test_logging.py"
     tests["test_errors"] = f"{integration}test_errors.py"
     # Trusted hosts, body limits and headers; the items API under malformed input.
     tests["test_security"] = f"{integration}test_security.py"

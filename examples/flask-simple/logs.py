@@ -43,6 +43,9 @@ def configure_logging(*, level: str, json: bool) -> None:
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler()
+    # LOG_LEVEL is the floor for every line, also for loggers that set a level of their
+    # own (gunicorn's follow its --log-level, which can only quieten them further).
+    handler.setLevel(level)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

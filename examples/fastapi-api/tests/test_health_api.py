@@ -1,6 +1,8 @@
 """Liveness, readiness and the request id, through the HTTP API."""
 
+import structlog
 from httpx import AsyncClient
+from structlog.testing import capture_logs
 
 from app.settings import Settings
 from tests.conftest import ClientFactory
@@ -51,3 +53,13 @@ async def test_unsafe_request_id_is_replaced(client: AsyncClient) -> None:
     request_id = response.headers["X-Request-ID"]
     assert request_id != "bad id\t<script>"
     assert len(request_id) == 32
+
+
+async def test_every_request_is_logged_with_its_id(client: AsyncClient) -> None:
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        await client.get("/health/live", headers={"X-Request-ID": "req-43"})
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    assert entry["request_id"] == "req-43"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/live", 200)
+    assert entry["duration_ms"] >= 0

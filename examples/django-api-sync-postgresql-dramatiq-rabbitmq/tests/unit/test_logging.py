@@ -1,5 +1,7 @@
-"""Structured logs: JSON lines, and a request id on every line of a request."""
+"""Structured logs: JSON lines, a request id on every line of a request, LOG_LEVEL on
+every logger."""
 
+import io
 import json
 import logging
 
@@ -57,3 +59,23 @@ def test_standard_library_records_become_json_lines() -> None:
 
     entry = json.loads(line)
     assert (entry["event"], entry["level"], entry["request_id"]) == ("slow", "warning", "req-9")
+
+
+def test_log_level_is_the_floor_for_every_logger() -> None:
+    configure_logging({"level": "WARNING", "json": True})
+    lines = io.StringIO()
+    [handler] = logging.getLogger().handlers
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(lines)
+    server = logging.getLogger("gunicorn.error")
+    try:
+        # gunicorn's --log-level gives its loggers a level of their own.
+        server.setLevel(logging.INFO)
+        server.info("Server started")
+        server.warning("Server overloaded")
+    finally:
+        server.setLevel(logging.NOTSET)
+        configure_logging(settings.LOGGING)
+
+    events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
+    assert events == ["Server overloaded"]

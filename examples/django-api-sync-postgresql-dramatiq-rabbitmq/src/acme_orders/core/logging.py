@@ -52,6 +52,9 @@ def configure_logging(config: Mapping[str, Any]) -> None:
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler()
+    # LOG_LEVEL is the floor for every line, also for loggers with a level of their own
+    # (Django's, and gunicorn's from its --log-level, which can only quieten them).
+    handler.setLevel(config["level"])
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

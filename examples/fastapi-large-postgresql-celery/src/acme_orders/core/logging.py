@@ -8,11 +8,14 @@ the same shape: JSON in production, readable key-value pairs in development.
 import logging
 import re
 import sys
+import time
 import uuid
 
 import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = structlog.stdlib.get_logger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's request id only if it is short and plain; otherwise make one.
@@ -40,6 +43,9 @@ def configure_logging(*, level: str, json: bool) -> None:
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler()
+    # LOG_LEVEL is the floor for every line, also for loggers that set a level of their
+    # own (uvicorn's follow its --log-level, which can only quieten them further).
+    handler.setLevel(level)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -54,14 +60,18 @@ def configure_logging(*, level: str, json: bool) -> None:
     root.handlers = [handler]
     root.setLevel(level)
     # uvicorn installs its own handlers; send its records through ours instead.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+    # RequestIdMiddleware logs every request as fields; uvicorn's access log would repeat
+    # it as one string.
+    logging.getLogger("uvicorn.access").disabled = True
 
 
 class RequestIdMiddleware:
-    """Binds a request id to every log line of a request and echoes it in the response."""
+    """Binds a request id to every log line of a request, echoes it in the response and
+    logs the request's outcome."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,14 +81,26 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        started = time.perf_counter()
+        # What uvicorn answers for an app that ends without a response.
+        status = 500
 
         async def send_with_request_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             await self.app(scope, receive, send_with_request_id)
+            logger.info(
+                "request_finished",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
