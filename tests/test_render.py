@@ -24,8 +24,10 @@ its combination.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
+import io
 import json
 import re
 import sys
@@ -619,13 +621,11 @@ def check_devcontainer(project_dir: Path, answers: Mapping[str, Any]) -> list[st
     if not config_file.is_file():
         return [".devcontainer/devcontainer.json missing with docker=true"]
 
-    def check_jsonschema() -> list[str]:
-        cmd = [tool("check-jsonschema"), "--schemafile", DEVCONTAINER_SCHEMA]
-        outcome = run([*cmd, _rel(project_dir, config_file)], cwd=project_dir, timeout=180)
-        return [] if outcome.ok else [outcome.report()]
+    def check_schema() -> list[str]:
+        return check_jsonschema("--schemafile", DEVCONTAINER_SCHEMA, config_file)
 
     key = ("devcontainer-schema", _digest(project_dir, [config_file]))
-    problems = list(remembered(key, project_dir, check_jsonschema))  # a copy: appended to
+    problems = list(remembered(key, project_dir, check_schema))  # a copy: appended to
     try:
         config = json.loads(config_file.read_text())
         named = config["dockerComposeFile"]
@@ -670,15 +670,29 @@ def check_devcontainer(project_dir: Path, answers: Mapping[str, Any]) -> list[st
     return problems + remembered(key, project_dir, compose_config)
 
 
+def check_jsonschema(*args: str | Path) -> list[str]:
+    """check-jsonschema's command line, run in this process: the same validation, without a
+    second's interpreter start and imports for each of the hundreds of files it checks."""
+    from check_jsonschema.cli.main_command import main  # on first use: a second to import
+
+    argv = [str(arg) for arg in args]
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            status = main.main(args=argv, prog_name="check-jsonschema", standalone_mode=False)
+    except Exception as error:  # a usage error: the finding, as the command would print it
+        return [f"$ check-jsonschema {' '.join(argv)}\n{error!r}\n{said.getvalue()}"]
+    if status != 0:
+        return [f"$ check-jsonschema {' '.join(argv)}\nexit {status}\n{said.getvalue()}"]
+    return []
+
+
 def check_schema(project_dir: Path, schema: str, files: Sequence[Path]) -> list[str]:
-    def check_jsonschema() -> list[str]:
-        cmd = [tool("check-jsonschema"), "--builtin-schema", schema]
-        cmd += [_rel(project_dir, path) for path in files]
-        outcome = run(cmd, cwd=project_dir, timeout=180)
-        return [] if outcome.ok else [outcome.report()]
+    def check() -> list[str]:
+        return check_jsonschema("--builtin-schema", schema, *files)
 
     key = ("schema", schema, _digest(project_dir, files))
-    return remembered(key, project_dir, check_jsonschema)
+    return remembered(key, project_dir, check)
 
 
 def check_zizmor(project_dir: Path, workflows: Sequence[Path]) -> list[str]:
@@ -797,6 +811,21 @@ def test_combination(template_repo: Path, tmp_path: Path, answers: dict[str, Any
     given = {"project_name": PROJECT_NAME, **answers}
     project_dir = fast_render(template_repo, tmp_path / "project", given)
     assert_clean(combinations.row_id(answers), check_project(project_dir, given, template_repo))
+
+
+def test_the_schema_check_finds_an_invalid_workflow(tmp_path: Path) -> None:
+    valid = tmp_path / "valid.yml"
+    valid.write_text(
+        "on: push\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make\n"
+    )
+    invalid = tmp_path / "invalid.yml"
+    invalid.write_text("on: push\njobs:\n  check:\n    runs-on: 3\n")
+    assert check_jsonschema("--builtin-schema", "vendor.github-workflows", valid) == []
+    [found] = check_jsonschema("--builtin-schema", "vendor.github-workflows", invalid)
+    assert "exit 1" in found
+    assert "invalid.yml::$.jobs.check" in found
+    [unknown] = check_jsonschema("--builtin-schema", "vendor.no-such-schema", valid)
+    assert "no-such-schema" in unknown
 
 
 FREE_TEXT = {
