@@ -509,6 +509,35 @@ def production_env(project_dir: Path, env: Mapping[str, str]) -> dict[str, str]:
     )
 
 
+def requests_are_logged_as_fields(log: Path) -> list[str]:
+    """The server's log holds a request record with fields, and not the server's own
+    access line (one string)."""
+    text = log.read_text(errors="replace")
+    records = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    fields = {"request_id", "method", "path", "status", "duration_ms"}
+    logged = [
+        record
+        for record in records
+        if record.get("event") == "request_finished"
+        and record.get("path") == "/health/live"
+        and fields <= record.keys()
+    ]
+    problems = []
+    if not logged:
+        problems.append(f"no request_finished record of GET /health/live in:\n{text[-4000:]}")
+    access_lines = [line for line in text.splitlines() if 'HTTP/1.1" ' in line]
+    if access_lines:
+        problems.append(f"the server's access lines are logged too: {access_lines[:2]}")
+    return problems
+
+
 def compose_service(project_dir: Path, name: str) -> dict[str, Any]:
     compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
     service = compose.get("services", {}).get(name)
@@ -745,6 +774,9 @@ def lowest_versions_then_upgrade(
 
     # `make check`'s `uv sync` would lock again at the newest versions without this.
     lowest_env = {**make_env, "UV_RESOLUTION": "lowest-direct"}
+    # The libraries at their lowest versions are other modules: a cache of their own keeps
+    # the shared one warm for the newest.
+    lowest_env["MYPY_CACHE_DIR"] = f"{make_env['MYPY_CACHE_DIR']}-lowest"
     locked = note(run([uv, "lock", "--python", str(python)], cwd=project_dir, env=lowest_env))
     if not locked.ok:
         return [f"no lock at the lowest versions:\n{locked.report()}"]
@@ -854,7 +886,11 @@ def audit_collects_every_locked_package(project_dir: Path, env: Mapping[str, str
 
 @pytest.mark.parametrize("answers", ROWS, ids=combinations.row_id)
 def test_generated_project(
-    template_repo: Path, tmp_path: Path, request: pytest.FixtureRequest, answers: dict[str, Any]
+    template_repo: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    mypy_cache: Callable[[str], dict[str, str]],
+    answers: dict[str, Any],
 ) -> None:
     project_dir = render(
         template_repo, tmp_path / "project", {"project_name": PROJECT_NAME, **answers}
@@ -874,7 +910,11 @@ def test_generated_project(
         return outcome
 
     # The project's own tests create their databases on this server.
-    make_env = {**env, "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}"}
+    make_env = {
+        **env,
+        **mypy_cache(answers["python_version"]),
+        "PATH": f"{uv.parent}{os.pathsep}{env['PATH']}",
+    }
     if facts.uses_postgresql:
         make_env["TEST_DATABASE_URL"] = postgres_url(facts.database_scheme, "postgres")
     if facts.jobs:
@@ -971,7 +1011,9 @@ def test_generated_project(
     command = with_port(command, port)
     log = tmp_path / "server.log"
     with ExitStack() as processes:
-        process = processes.enter_context(server(command, project_dir, server_env, log))
+        # JSON lines, as a log collector reads them (the request records' fields are checked).
+        served_env = {**server_env, "LOG_JSON": "true"}
+        process = processes.enter_context(server(command, project_dir, served_env, log))
         workers = {}
         commands = process_commands(project_dir, answers["docker"], facts) if facts.jobs else {}
         if facts.jobs:
@@ -989,6 +1031,7 @@ def test_generated_project(
                 status, _, body = http("GET", f"{base}{probe}")
                 if status != 200:
                     failures.append(f"GET {probe}: status {status}: {body[:2000]!r}")
+            failures += requests_are_logged_as_fields(log)
             if facts.has_db:
                 failures += crud_round_trip(base)
             if facts.has_db or facts.jobs:

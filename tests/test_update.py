@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import copier
@@ -228,7 +229,11 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
     ],
 )
 def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
-    tmp_path: Path, kind: str, flip: str, answers: dict[str, object]
+    tmp_path: Path,
+    mypy_cache: Callable[[str], dict[str, str]],
+    kind: str,
+    flip: str,
+    answers: dict[str, object],
 ) -> None:
     template = make_template_repo(tmp_path / "template")
     project = new_project(template, tmp_path / "project", project_kind=kind)
@@ -244,7 +249,7 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
     fresh = render_at(template, tmp_path / "fresh", given, TEMPLATE_TAG)
     assert_same_tree(project, fresh)
     if flip in CHECKED_AFTER_FLIP:
-        assert_checks_pass(project)
+        assert_checks_pass(project, mypy_cache)
 
 
 # Flips that change the application code, not only its packaging: the updated project
@@ -259,9 +264,9 @@ CHECKED_AFTER_FLIP = {
 }
 
 
-def assert_checks_pass(project: Path) -> None:
+def assert_checks_pass(project: Path, mypy_cache: Callable[[str], dict[str, str]]) -> None:
     uv = tool("uv")
-    env = clean_env()
+    env = {**clean_env(), **mypy_cache("3.13")}
     env["PATH"] = f"{uv.parent}{os.pathsep}{env['PATH']}"
     env["TEST_DATABASE_URL"] = POSTGRES_TEST_URL.get(
         yaml.safe_load((project / ANSWERS_FILE).read_text()).get("concurrency", "sync"), ""
@@ -278,7 +283,9 @@ POSTGRES_TEST_URL = {
 }
 
 
-def test_user_edits_survive_an_update(tmp_path: Path) -> None:
+def test_user_edits_survive_an_update(
+    tmp_path: Path, mypy_cache: Callable[[str], dict[str, str]]
+) -> None:
     template = make_template_repo(tmp_path / "template")
     project = new_project(template, tmp_path / "project")
     # The user adds a feature, changes a setting and the README, and deletes a file.
@@ -324,7 +331,7 @@ def test_user_edits_survive_an_update(tmp_path: Path) -> None:
     assert "Ask #orders-team first." in readme_text
     assert "make help    # list every target" in readme_text
     assert not (project / "docs/decisions.md").exists(), "a deleted file came back"
-    assert_checks_pass(project)
+    assert_checks_pass(project, mypy_cache)
     # A second update with no new release changes nothing.
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message", "Update", cwd=project)
@@ -669,7 +676,10 @@ def template_with_history(destination: Path) -> Path:
     ids=["first-defaults", "last-large-sync-by_feature"],
 )
 def test_a_project_of_a_previous_release_updates_cleanly(
-    tmp_path: Path, version: str, answers: dict[str, object]
+    tmp_path: Path,
+    mypy_cache: Callable[[str], dict[str, str]],
+    version: str,
+    answers: dict[str, object],
 ) -> None:
     template = template_with_history(tmp_path / "template")
     project = render_at(
@@ -690,7 +700,7 @@ def test_a_project_of_a_previous_release_updates_cleanly(
         template, tmp_path / "fresh", {"project_name": PROJECT_NAME, **answers}, "v99.0.0"
     )
     assert_same_tree(project, fresh)
-    assert_checks_pass(project)
+    assert_checks_pass(project, mypy_cache)
 
 
 # --------------------------------------------------------------- answers this release refuses
