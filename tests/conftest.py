@@ -71,10 +71,11 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict
     projects this test process checks, one per Python version (mypy's options differ).
 
     The libraries the projects import (FastAPI, pydantic, SQLAlchemy, Django's stubs ...)
-    are then checked once per process, not once per project: a `make check` on a warm
-    cache takes about a fifth of mypy's time. It is mypy's ordinary incremental mode: a
-    module whose text differs from the cached one is checked again, with everything that
-    depends on its interface. Under xdist each worker has a base directory, so a cache.
+    are then checked once per process, not once per project: on a warm cache mypy takes
+    about a fifth of its cold time (6.5 s against 29 s for a FastAPI project). It is
+    mypy's ordinary incremental mode: a module whose text differs from the cached one is
+    checked again, with everything that depends on its interface. Under xdist each worker
+    has a base directory of its own, so caches of its own: no two processes write one.
     """
     base = tmp_path_factory.getbasetemp()
 
