@@ -196,12 +196,13 @@ def env_vars(
         EnvVar(
             "LOG_LEVEL",
             "`INFO`",
-            "The lowest level logged, by every logger: `DEBUG`, `INFO`, `WARNING` or `ERROR`",
+            "The lowest level logged, by every logger: `DEBUG` (adds the healthy probes' "
+            "requests), `INFO`, `WARNING` or `ERROR`",
             "INFO",
             True,
             (
-                "The lowest level logged, by every logger (the server's too): DEBUG,",
-                "INFO (the default), WARNING or ERROR.",
+                "The lowest level logged, by every logger (the server's too): DEBUG (adds",
+                "the healthy probes' requests), INFO (the default), WARNING or ERROR.",
             ),
         ),
         EnvVar(

@@ -18,6 +18,9 @@ from flask import Flask, Response, g, request
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's request id only if it is short and plain; otherwise make one.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Orchestrators and load balancers call the probes every few seconds: a healthy answer is
+# logged at debug level, so that it does not bury the requests people make.
+_PROBE_ROUTES = frozenset({"/health/live", "/health/ready"})
 
 logger = structlog.stdlib.get_logger(__name__)
 
@@ -85,10 +88,15 @@ def _bind_request_id() -> None:
 
 def _log_response(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.request_id
-    logger.info(
+    # The matched rule (bounded, unlike the path); none for a 404.
+    route = request.url_rule.rule if request.url_rule else None
+    quiet = route in _PROBE_ROUTES and response.status_code < 400
+    logger.log(
+        logging.DEBUG if quiet else logging.INFO,
         "request_finished",
         method=request.method,
         path=request.path,
+        route=route,
         status=response.status_code,
         duration_ms=round((time.perf_counter() - g.request_started) * 1000, 1),
     )

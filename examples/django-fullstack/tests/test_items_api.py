@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
+from structlog.testing import capture_logs
 
 from app.models.items import Item
 
@@ -46,6 +47,17 @@ def test_create_read_update_delete(client: Client) -> None:
         "detail": f"Item {item['id']} does not exist.",
         "instance": f"/api/v1/items/{item['id']}",
     }
+
+
+def test_a_request_is_logged_with_its_route(client: Client, sample_item: Item) -> None:
+    with capture_logs() as logs:
+        client.get(f"/api/v1/items/{sample_item.pk}")
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    # The route a log system groups by; the path names the one item.
+    assert entry["route"] == "/api/v1/items/<str:pk>"
+    assert entry["path"] == f"/api/v1/items/{sample_item.pk}"
+    assert entry["log_level"] == "info"
 
 
 def test_list_is_paged(client: Client) -> None:

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from httpx import AsyncClient
+from structlog.testing import capture_logs
 
 from app.models.items import Item
 
@@ -32,6 +33,17 @@ async def test_create_read_update_delete(client: AsyncClient) -> None:
     assert gone.status_code == 404
     assert gone.headers["content-type"] == PROBLEM
     assert gone.json()["detail"] == f"Item {item['id']} does not exist."
+
+
+async def test_a_request_is_logged_with_its_route(client: AsyncClient, sample_item: Item) -> None:
+    with capture_logs() as logs:
+        await client.get(f"/api/v1/items/{sample_item.id}")
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    # The route a log system groups by; the path names the one item.
+    assert entry["route"] == "/api/v1/items/{item_id}"
+    assert entry["path"] == f"/api/v1/items/{sample_item.id}"
+    assert entry["log_level"] == "info"
 
 
 async def test_list_is_paged(client: AsyncClient) -> None:

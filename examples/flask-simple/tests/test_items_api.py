@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import make_url
+from structlog.testing import capture_logs
 from werkzeug.test import TestResponse
 
 from items_models import Item
@@ -41,6 +42,17 @@ def test_create_read_update_delete(client: FlaskClient) -> None:
     assert gone.status_code == 404
     assert gone.headers["content-type"] == PROBLEM
     assert gone.get_json()["detail"] == f"Item {item['id']} does not exist."
+
+
+def test_a_request_is_logged_with_its_route(client: FlaskClient, sample_item: Item) -> None:
+    with capture_logs() as logs:
+        client.get(f"/api/v1/items/{sample_item.id}")
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    # The route a log system groups by; the path names the one item.
+    assert entry["route"] == "/api/v1/items/<item_id>"
+    assert entry["path"] == f"/api/v1/items/{sample_item.id}"
+    assert entry["log_level"] == "info"
 
 
 def test_list_is_paged(client: FlaskClient) -> None:

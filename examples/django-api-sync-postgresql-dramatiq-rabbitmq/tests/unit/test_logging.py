@@ -19,9 +19,21 @@ def test_every_request_is_logged_with_its_id(client: Client) -> None:
 
     [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
     assert entry["request_id"] == "req-7"
-    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/live", 200)
+    assert (entry["method"], entry["route"], entry["status"]) == ("GET", "/health/live", 200)
+    assert entry["duration_ms"] >= 0
+    # Probes come every few seconds: a healthy one is logged below INFO.
+    assert entry["log_level"] == "debug"
     # Once the response is sent, the id is forgotten.
     assert "request_id" not in structlog.contextvars.get_contextvars()
+
+
+def test_a_request_no_route_matches_is_logged_at_info(client: Client) -> None:
+    with capture_logs() as logs:
+        client.get("/health/unknown")
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    assert (entry["path"], entry["route"], entry["status"]) == ("/health/unknown", None, 404)
+    assert entry["log_level"] == "info"
 
 
 class RequestIdRecorder(logging.Handler):

@@ -80,5 +80,16 @@ async def test_every_request_is_logged_with_its_id(client: AsyncClient) -> None:
 
     [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
     assert entry["request_id"] == "req-43"
-    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/live", 200)
+    assert (entry["method"], entry["route"], entry["status"]) == ("GET", "/health/live", 200)
     assert entry["duration_ms"] >= 0
+    # Probes come every few seconds: a healthy one is logged below INFO.
+    assert entry["log_level"] == "debug"
+
+
+async def test_a_request_no_route_matches_is_logged_at_info(client: AsyncClient) -> None:
+    with capture_logs() as logs:
+        await client.get("/health/unknown")
+
+    [entry] = [entry for entry in logs if entry["event"] == "request_finished"]
+    assert (entry["path"], entry["route"], entry["status"]) == ("/health/unknown", None, 404)
+    assert entry["log_level"] == "info"

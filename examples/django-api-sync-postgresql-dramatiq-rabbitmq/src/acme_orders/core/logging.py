@@ -20,6 +20,9 @@ from django.http import HttpRequest, HttpResponseBase
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's request id only if it is short and plain; otherwise make one.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Orchestrators and load balancers call the probes every few seconds: a healthy answer is
+# logged at debug level, so that it does not bury the requests people make.
+_PROBE_ROUTES = frozenset({"/health/live", "/health/ready"})
 # Loggers that bring their own handlers; their records go through the root's instead.
 _OWN_HANDLERS = (
     "django",
@@ -109,10 +112,16 @@ class RequestIdMiddleware:
 
 def _log_request(request: HttpRequest, response: HttpResponseBase, started: float) -> None:
     """One access-log line per request, with its request id."""
-    logger.info(
+    # The matched URL pattern (bounded, unlike the path); none for a 404.
+    match = request.resolver_match
+    route = f"/{match.route}" if match else None
+    quiet = route in _PROBE_ROUTES and response.status_code < 400
+    logger.log(
+        logging.DEBUG if quiet else logging.INFO,
         "request_finished",
         method=request.method,
         path=request.path,
+        route=route,
         status=response.status_code,
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )

@@ -13,6 +13,7 @@ import uuid
 
 import structlog
 from starlette.datastructures import MutableHeaders
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = structlog.stdlib.get_logger(__name__)
@@ -20,6 +21,9 @@ logger = structlog.stdlib.get_logger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 # Accept a caller's request id only if it is short and plain; otherwise make one.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Orchestrators and load balancers call the probes every few seconds: a healthy answer is
+# logged at debug level, so that it does not bury the requests people make.
+_PROBE_ROUTES = frozenset({"/health/live", "/health/ready"})
 
 
 def configure_logging(*, level: str, json: bool) -> None:
@@ -94,10 +98,16 @@ class RequestIdMiddleware:
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             await self.app(scope, receive, send_with_request_id)
-            logger.info(
+            # The matched route's template (bounded, unlike the path); none for a 404.
+            route = scope.get("route")
+            template = route.path if isinstance(route, Route) else None
+            quiet = template in _PROBE_ROUTES and status < 400
+            logger.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "request_finished",
                 method=scope["method"],
                 path=scope["path"],
+                route=template,
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
