@@ -1,11 +1,13 @@
 """Structured logs: JSON lines, a request id on every line of a request, LOG_LEVEL on
-every logger."""
+every logger, uvicorn's --no-access-log honoured."""
 
 import io
 import json
 import logging
 
+import pytest
 import structlog
+import uvicorn
 from django.conf import settings
 from django.test import Client
 from structlog.testing import capture_logs
@@ -93,3 +95,28 @@ def test_log_level_is_the_floor_for_every_logger() -> None:
 
     events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
     assert events == ["Server overloaded"]
+
+
+@pytest.mark.parametrize(("access_log", "logged"), [(True, 1), (False, 0)])
+def test_no_access_log_turns_the_request_records_off(
+    client: Client, access_log: bool, logged: int
+) -> None:
+    # What uvicorn sets up before it imports the app (`--no-access-log`: access_log=False).
+    uvicorn.Config("config.asgi:application", access_log=access_log)
+    configure_logging({"level": "INFO", "json": True})
+    lines = io.StringIO()
+    [handler] = logging.getLogger().handlers
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(lines)
+    try:
+        client.get("/health/unknown")
+    finally:
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+            server = logging.getLogger(name)
+            server.handlers.clear()
+            server.propagate = True
+            server.setLevel(logging.NOTSET)
+        configure_logging(settings.LOGGING)
+
+    events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
+    assert events.count("request_finished") == logged

@@ -77,7 +77,12 @@ def configure_logging(config: Mapping[str, Any]) -> None:
         own.handlers.clear()
         own.propagate = True
     # RequestIdMiddleware logs every request; uvicorn's access log would repeat it.
-    logging.getLogger("uvicorn.access").disabled = True
+    # `uvicorn --no-access-log` (which leaves uvicorn's access logger with no handler, not
+    # propagating) turns the request records off instead.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.disabled = True
+    access_log_off = not uvicorn_access.handlers and not uvicorn_access.propagate
+    logging.getLogger(__name__).disabled = access_log_off
     request_finished.connect(forget_request_id, dispatch_uid="forget_request_id")
 
 

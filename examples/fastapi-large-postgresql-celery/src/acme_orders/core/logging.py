@@ -69,8 +69,12 @@ def configure_logging(*, level: str, json: bool) -> None:
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
     # RequestIdMiddleware logs every request as fields; uvicorn's access log would repeat
-    # it as one string.
-    logging.getLogger("uvicorn.access").disabled = True
+    # it as one string. `uvicorn --no-access-log` (which leaves uvicorn's access logger
+    # with no handler, not propagating) turns the request records off instead.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.disabled = True
+    access_log_off = not uvicorn_access.handlers and not uvicorn_access.propagate
+    logging.getLogger(__name__).disabled = access_log_off
 
 
 class RequestIdMiddleware:
