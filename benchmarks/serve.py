@@ -1,0 +1,212 @@
+"""Serving cost: the default FastAPI project beside a bare Starlette app, side by side.
+
+Run from the repository root (needs Debian's ``wrk``: ``apt-get install wrk``):
+
+    uv run python benchmarks/serve.py              # 5 rounds of 5 s per app and path
+    uv run python benchmarks/serve.py --rounds 9 --seconds 3
+
+Both apps run under the default project's own server command (uvicorn, one process),
+rewritten to listen on 127.0.0.1, from the project's virtualenv (the same uvicorn and
+Starlette). The project runs with production settings and JSON logs written to a file, as
+a log collector reads them; the bare app has uvicorn's own access log, also to a file.
+wrk (one thread, 16 connections) loads one app at a time: in each round every path is
+loaded on both apps, the order alternating from round to round, and the figure is the
+ratio of the median requests per second (goal for ``/health/live``: at least 0.80).
+
+Paths:
+
+* ``/health/live``, the liveness probe. The project answers it through its whole
+  middleware stack; a healthy probe's request record is logged at DEBUG, so it is not
+  written at the default INFO.
+* ``/api/v1/items/1``, an item read: the project reads the row from SQLite through
+  SQLAlchemy and writes the request's record; the bare app answers the same JSON from
+  memory, so this ratio includes the database read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support import (
+    PROJECT_NAME,
+    clean_env,
+    interpreter,
+    make_template_repo,
+    read_facts,
+    render,
+    run,
+    tool,
+)
+
+PYTHON_VERSION = "3.13"  # the questionnaire's default
+PATHS = ("/health/live", "/api/v1/items/1")
+CONNECTIONS = 16
+BARE_APP = '''"""A bare Starlette app: the project's answers, as JSON from memory."""
+
+import json
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BODIES = {{path: json.loads(body) for path, body in {bodies!r}.items()}}
+
+
+async def answer(request: Request) -> JSONResponse:
+    return JSONResponse(BODIES[request.url.path])
+
+
+app = Starlette(routes=[Route(path, answer) for path in BODIES])
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def listening_on(command: tuple[str, ...], app: str, port: int | str) -> list[str]:
+    """The project's server command with another app, on 127.0.0.1:``port``."""
+    words = list(command)
+    words[words.index("--host") + 1] = "127.0.0.1"
+    words[words.index("--port") + 1] = str(port)
+    words[1] = app
+    return words
+
+
+def get(url: str, body: bytes | None = None) -> tuple[int, bytes]:
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        return response.status, response.read()
+
+
+@contextlib.contextmanager
+def serving(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Start a server, wait until /health/live answers; its base URL."""
+    base = f"http://127.0.0.1:{command[command.index('--port') + 1]}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                with contextlib.suppress(OSError):
+                    if get(f"{base}/health/live")[0] == 200:
+                        break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{command} did not start:\n{log.read_text()[-4000:]}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def requests_per_second(url: str, seconds: float) -> float:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is required: apt-get install wrk")
+    outcome = run(
+        [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", url],
+        cwd=Path.cwd(),
+        timeout=seconds + 60,
+    )
+    found = re.search(r"^Requests/sec:\s+([\d.]+)", outcome.stdout, re.MULTILINE)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", outcome.stdout)
+    if not (outcome.ok and found) or errors:
+        raise SystemExit(f"wrk against {url} failed:\n{outcome.report()}")
+    return float(found[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--seconds", type=float, default=5, help="seconds of load (default 5)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cpp-serve-") as tmp:
+        workdir = Path(tmp)
+        template = make_template_repo(workdir / "template")
+        project = render(template, workdir / "project", {"project_name": PROJECT_NAME})
+        _, facts = read_facts(project)
+        env = clean_env()
+        synced = run(
+            [tool("uv"), "sync", "--no-dev", "--python", interpreter(PYTHON_VERSION)],
+            cwd=project,
+            env=env,
+            timeout=900,
+        )
+        if not synced.ok:
+            raise SystemExit(synced.report())
+        venv_bin = project / ".venv" / "bin"
+        env["PATH"] = f"{venv_bin}:{env['PATH']}"
+        env.update(
+            ENVIRONMENT="production",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            ALLOWED_HOSTS="service.test",
+            LOG_JSON="true",
+            DATABASE_URL=f"{facts.runtime.database_url.split(':', 1)[0]}:///{workdir / 'app.db'}",
+        )
+        migrated = run(list(facts.runtime.migrate), cwd=project, env=env, timeout=300)
+        if not migrated.ok:
+            raise SystemExit(migrated.report())
+
+        serve = facts.runtime.serve
+        app = serve[1]
+        rates: dict[tuple[str, str], list[float]] = {}
+        with serving(
+            listening_on(serve, app, free_port()), project, env, workdir / "project.log"
+        ) as project_url:
+            status, _ = get(f"{project_url}/api/v1/items", b'{"name": "Widget"}')
+            if status != 201:
+                raise SystemExit(f"creating the item read by the benchmark: {status}")
+            bodies = {path: get(f"{project_url}{path}")[1] for path in PATHS}
+            (workdir / "bare.py").write_text(BARE_APP.format(bodies=bodies))
+            with serving(
+                listening_on(serve, "bare:app", free_port()), workdir, env, workdir / "bare.log"
+            ) as bare_url:
+                urls = {"project": project_url, "bare": bare_url}
+                for base in urls.values():  # warm-up: imports, first connections
+                    for path in PATHS:
+                        requests_per_second(f"{base}{path}", 1)
+                for index in range(args.rounds):
+                    order = list(urls.items())
+                    for name, base in order if index % 2 == 0 else reversed(order):
+                        for path in PATHS:
+                            rate = requests_per_second(f"{base}{path}", args.seconds)
+                            rates.setdefault((name, path), []).append(rate)
+
+        print(
+            f"Requests per second, median of {args.rounds} rounds of {args.seconds:g} s, "
+            f"{CONNECTIONS} connections, `{' '.join(listening_on(serve, '<app>', '<port>'))}`:"
+        )
+        for path in PATHS:
+            project_rate = statistics.median(rates[("project", path)])
+            bare_rate = statistics.median(rates[("bare", path)])
+            goal = "  (goal: at least 0.80)" if path == "/health/live" else ""
+            print(f"    {path}")
+            print(f"        default project : {project_rate:8.0f}")
+            print(f"        bare Starlette  : {bare_rate:8.0f}")
+            print(f"        ratio           : {project_rate / bare_rate:8.2f}{goal}")
+
+
+if __name__ == "__main__":
+    main()
