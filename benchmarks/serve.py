@@ -1,17 +1,19 @@
-"""Serving cost: the default FastAPI project beside a bare Starlette app, side by side.
+"""Serving cost: the default FastAPI project beside bare Starlette and FastAPI apps, side by side.
 
 Run from the repository root (needs Debian's ``wrk``: ``apt-get install wrk``):
 
     uv run python benchmarks/serve.py              # 5 rounds of 5 s per app and path
     uv run python benchmarks/serve.py --rounds 9 --seconds 3
 
-Both apps run under the default project's own server command (uvicorn, one process),
-rewritten to listen on 127.0.0.1, from the project's virtualenv (the same uvicorn and
-Starlette). The project runs with production settings and JSON logs written to a file, as
-a log collector reads them; the bare app has uvicorn's own access log, also to a file.
-wrk (one thread, 16 connections) loads one app at a time: in each round every path is
-loaded on both apps, the order alternating from round to round, and the figure is the
-ratio of the median requests per second (goal for ``/health/live``: at least 0.80).
+The apps run under the default project's own server command (uvicorn, one process),
+rewritten to listen on 127.0.0.1, from the project's virtualenv (the same uvicorn,
+Starlette and FastAPI). The project runs with production settings and JSON logs written to
+a file, as a log collector reads them; the bare apps answer its JSON from memory, one as a
+Starlette route, one as a FastAPI route (what FastAPI's routing alone costs), with
+uvicorn's own access log, also to a file. wrk (one thread, 16 connections) loads one app
+at a time: in each round every path is loaded on every app, the order reversing from round
+to round, and the figure is each median's ratio to bare Starlette's (goal for the default
+project's ``/health/live``: at least 0.80).
 
 Paths:
 
@@ -56,10 +58,12 @@ from tests.support import (
 PYTHON_VERSION = "3.13"  # the questionnaire's default
 PATHS = ("/health/live", "/api/v1/items/1")
 CONNECTIONS = 16
-BARE_APP = '''"""A bare Starlette app: the project's answers, as JSON from memory."""
+BARE_APPS = '''"""Bare apps answering the project's JSON from memory: Starlette, and FastAPI."""
 
 import json
+from typing import Any
 
+from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -72,7 +76,19 @@ async def answer(request: Request) -> JSONResponse:
     return JSONResponse(BODIES[request.url.path])
 
 
-app = Starlette(routes=[Route(path, answer) for path in BODIES])
+starlette_app = Starlette(routes=[Route(path, answer) for path in BODIES])
+fastapi_app = FastAPI(openapi_url=None)
+
+
+def route(body: Any) -> Any:
+    async def endpoint() -> Any:
+        return body
+
+    return endpoint
+
+
+for path, body in BODIES.items():
+    fastapi_app.get(path)(route(body))
 '''
 
 
@@ -172,40 +188,46 @@ def main() -> None:
         serve = facts.runtime.serve
         app = serve[1]
         rates: dict[tuple[str, str], list[float]] = {}
-        with serving(
-            listening_on(serve, app, free_port()), project, env, workdir / "project.log"
-        ) as project_url:
+        with contextlib.ExitStack() as servers:
+            project_url = servers.enter_context(
+                serving(
+                    listening_on(serve, app, free_port()), project, env, workdir / "project.log"
+                )
+            )
             status, _ = get(f"{project_url}/api/v1/items", b'{"name": "Widget"}')
             if status != 201:
                 raise SystemExit(f"creating the item read by the benchmark: {status}")
             bodies = {path: get(f"{project_url}{path}")[1] for path in PATHS}
-            (workdir / "bare.py").write_text(BARE_APP.format(bodies=bodies))
-            with serving(
-                listening_on(serve, "bare:app", free_port()), workdir, env, workdir / "bare.log"
-            ) as bare_url:
-                urls = {"project": project_url, "bare": bare_url}
-                for base in urls.values():  # warm-up: imports, first connections
+            (workdir / "bare.py").write_text(BARE_APPS.format(bodies=bodies))
+            urls = {"default project": project_url}
+            for name, bare in (
+                ("bare FastAPI", "fastapi_app"),
+                ("bare Starlette", "starlette_app"),
+            ):
+                command = listening_on(serve, f"bare:{bare}", free_port())
+                log = workdir / f"{bare}.log"
+                urls[name] = servers.enter_context(serving(command, workdir, env, log))
+            for base in urls.values():  # warm-up: imports, first connections
+                for path in PATHS:
+                    requests_per_second(f"{base}{path}", 1)
+            for index in range(args.rounds):
+                order = list(urls.items())
+                for name, base in order if index % 2 == 0 else reversed(order):
                     for path in PATHS:
-                        requests_per_second(f"{base}{path}", 1)
-                for index in range(args.rounds):
-                    order = list(urls.items())
-                    for name, base in order if index % 2 == 0 else reversed(order):
-                        for path in PATHS:
-                            rate = requests_per_second(f"{base}{path}", args.seconds)
-                            rates.setdefault((name, path), []).append(rate)
+                        rate = requests_per_second(f"{base}{path}", args.seconds)
+                        rates.setdefault((name, path), []).append(rate)
 
         print(
             f"Requests per second, median of {args.rounds} rounds of {args.seconds:g} s, "
             f"{CONNECTIONS} connections, `{' '.join(listening_on(serve, '<app>', '<port>'))}`:"
         )
         for path in PATHS:
-            project_rate = statistics.median(rates[("project", path)])
-            bare_rate = statistics.median(rates[("bare", path)])
-            goal = "  (goal: at least 0.80)" if path == "/health/live" else ""
+            median = {name: statistics.median(rates[(name, path)]) for name in urls}
+            bare = median["bare Starlette"]
             print(f"    {path}")
-            print(f"        default project : {project_rate:8.0f}")
-            print(f"        bare Starlette  : {bare_rate:8.0f}")
-            print(f"        ratio           : {project_rate / bare_rate:8.2f}{goal}")
+            for name, rate in median.items():
+                print(f"        {name:<16} {rate:8.0f}   {rate / bare:5.2f} x bare Starlette")
+        print("    goal: the default project's /health/live at 0.80 x bare Starlette or more")
 
 
 if __name__ == "__main__":
