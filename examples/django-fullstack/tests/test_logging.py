@@ -75,12 +75,22 @@ def test_standard_library_records_become_json_lines() -> None:
     assert (entry["event"], entry["level"], entry["request_id"]) == ("slow", "warning", "req-9")
 
 
-def test_log_level_is_the_floor_for_every_logger() -> None:
-    configure_logging({"level": "WARNING", "json": True})
+def log_lines(level: str) -> io.StringIO:
+    """Set up the project's logging, JSON lines written to the returned buffer."""
+    configure_logging({"level": level, "json": True})
     lines = io.StringIO()
     [handler] = logging.getLogger().handlers
     assert isinstance(handler, logging.StreamHandler)
     handler.setStream(lines)
+    return lines
+
+
+def events(lines: io.StringIO) -> list[str]:
+    return [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
+
+
+def test_log_level_is_the_floor_for_every_logger() -> None:
+    lines = log_lines("WARNING")
     server = logging.getLogger("uvicorn.error")
     try:
         # uvicorn's --log-level gives its loggers a level of their own.
@@ -93,8 +103,7 @@ def test_log_level_is_the_floor_for_every_logger() -> None:
         server.setLevel(logging.NOTSET)
         configure_logging(settings.LOGGING)
 
-    events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
-    assert events == ["Server overloaded"]
+    assert events(lines) == ["Server overloaded"]
 
 
 @pytest.mark.parametrize(("access_log", "logged"), [(True, 1), (False, 0)])
@@ -103,11 +112,7 @@ def test_no_access_log_turns_the_request_records_off(
 ) -> None:
     # What uvicorn sets up before it imports the app (`--no-access-log`: access_log=False).
     uvicorn.Config("config.asgi:application", access_log=access_log)
-    configure_logging({"level": "INFO", "json": True})
-    lines = io.StringIO()
-    [handler] = logging.getLogger().handlers
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(lines)
+    lines = log_lines("INFO")
     try:
         client.get("/health/unknown")
     finally:
@@ -118,5 +123,4 @@ def test_no_access_log_turns_the_request_records_off(
             server.setLevel(logging.NOTSET)
         configure_logging(settings.LOGGING)
 
-    events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
-    assert events.count("request_finished") == logged
+    assert events(lines).count("request_finished") == logged

@@ -73,12 +73,22 @@ def test_standard_library_records_become_json_lines() -> None:
     assert (entry["event"], entry["level"], entry["request_id"]) == ("slow", "warning", "req-9")
 
 
-def test_log_level_is_the_floor_for_every_logger() -> None:
-    configure_logging({"level": "WARNING", "json": True})
+def log_lines(level: str) -> io.StringIO:
+    """Set up the project's logging, JSON lines written to the returned buffer."""
+    configure_logging({"level": level, "json": True})
     lines = io.StringIO()
     [handler] = logging.getLogger().handlers
     assert isinstance(handler, logging.StreamHandler)
     handler.setStream(lines)
+    return lines
+
+
+def events(lines: io.StringIO) -> list[str]:
+    return [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
+
+
+def test_log_level_is_the_floor_for_every_logger() -> None:
+    lines = log_lines("WARNING")
     server = logging.getLogger("gunicorn.error")
     try:
         # gunicorn's --log-level gives its loggers a level of their own.
@@ -89,5 +99,4 @@ def test_log_level_is_the_floor_for_every_logger() -> None:
         server.setLevel(logging.NOTSET)
         configure_logging(settings.LOGGING)
 
-    events = [json.loads(line)["event"] for line in lines.getvalue().splitlines()]
-    assert events == ["Server overloaded"]
+    assert events(lines) == ["Server overloaded"]
