@@ -231,6 +231,7 @@ QUESTION_ORDER: tuple[str, ...] = (
     "background_work",
     "task_queue",
     "broker",
+    "metrics",
     "docker",
     "ci",
 )
@@ -458,6 +459,7 @@ _TITLES = {
     "database": "Database",
     "task_queue": "Task queue",
     "broker": "Message broker",
+    "metrics": "Metrics",
     "docker": "Containers",
     "ci": "Continuous integration",
 }
@@ -510,7 +512,7 @@ def decision_records(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     # The broker a durable queue runs on is recorded, asked or not (ARQ and RQ: Redis).
     if answers["task_queue"] in DURABLE_QUEUES:
         questions.append("broker")
-    questions += ["docker", "ci"]
+    questions += ["metrics", "docker", "ci"]
     records = []
     for question in questions:
         choice = str(answers[question])

@@ -185,6 +185,9 @@ def build(answers: Mapping[str, Any]) -> Layout:
     paths: dict[str, str] = {}
     for part, name in core.items():
         paths[part] = f"{root}{name}.py"
+    core_folder = "core/" if size == "large" else ""
+    for part in options.core_modules(answers):
+        paths[part] = f"{root}{core_folder}{part}.py"
     if answers["database"] == "none":
         paths["database"] = ""
     if not _patient_psycopg(answers):
@@ -209,15 +212,19 @@ def build(answers: Mapping[str, Any]) -> Layout:
         for layer in LAYERS:
             paths.setdefault(f"{name}_{layer}", "")
     paths.update(worker_paths(answers, root))
+    for part in options.parts():
+        paths.setdefault(part, "")
 
     tests = _test_paths(size, features)
+    for part in options.test_modules(answers):
+        tests[part] = f"{'tests/integration/' if size == 'large' else 'tests/'}{part}.py"
     # The postgres module's own test: a server that freezes mid-statement.
     folder = "tests/integration/" if size == "large" else "tests/"
     tests["test_postgres"] = f"{folder}test_postgres.py" if paths["postgres"] else ""
     paths.update(tests)
     modules = {part: _module_of(path) for part, path in paths.items() if path}
 
-    packages = _packages(root, paths)
+    packages = _packages(root, paths, options.core_modules(answers))
     source_dirs = (root.rstrip("/"),) if root else ()
     return Layout(
         root=root.rstrip("/"),
@@ -264,7 +271,9 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     return tests
 
 
-def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]:
+def _packages(
+    root: str, paths: Mapping[str, str], option_modules: tuple[str, ...] = ()
+) -> tuple[dict[str, str], ...]:
     """Every folder holding Python modules gets an ``__init__.py`` with a docstring."""
     folders: set[str] = set()
     for path in paths.values():
@@ -281,6 +290,7 @@ def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]
         elif leaf == "core":
             kept = ["configuration", "logging", "errors", "security"]
             kept += ["database"] if paths.get("database") else []
+            kept += option_modules
             doc = f"Cross-cutting infrastructure: {', '.join(kept)} and HTTP."
         else:
             doc = DOCSTRINGS.get(leaf, f"The {leaf} package.")

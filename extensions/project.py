@@ -134,7 +134,7 @@ class Project:
 
     @property
     def browse(self) -> tuple[tuple[str, str], ...]:
-        return docs.browse(self.answers)
+        return (*docs.browse(self.answers), *options.browse(self))
 
     @property
     def migration_commands(self) -> tuple[tuple[str, str], ...]:
@@ -174,15 +174,36 @@ class Project:
     @property
     def routers(self) -> tuple[tuple[str, str], ...]:
         """(part, alias) of every router the app includes, in inclusion order."""
-        return tuple(
+        features = tuple(
             (f"{feature}_routes", f"{feature}_router")
             for feature in self.features
             if self.layout.path.get(f"{feature}_routes")
         )
+        return (*features, *((part, f"{part}_router") for part in options.routers(self)))
 
     @property
-    def router_imports(self) -> tuple[tuple[str, str], ...]:
-        return tuple((part, f"router as {alias}") for part, alias in self.routers)
+    def middleware(self) -> tuple[tuple[str, str], ...]:
+        """(part, class) of the middleware the options add to the app, innermost first."""
+        return options.middleware(self)
+
+    @property
+    def quiet_routes(self) -> str:
+        """The route templates whose healthy answers log at debug level, as a Python set:
+        the probes, and the options' (a metrics scrape)."""
+        routes = ("/health/live", "/health/ready", *(r for r, _ in options.quiet_routes(self)))
+        return "{" + ", ".join(f'"{route}"' for route in routes) + "}"
+
+    @property
+    def quiet_route_notes(self) -> tuple[str, ...]:
+        """Why the options' quiet routes are quiet: a comment line each."""
+        return tuple(why for _, why in options.quiet_routes(self))
+
+    @property
+    def app_imports(self) -> tuple[tuple[str, ...], ...]:
+        """The ``imports`` specs of the routers and the options' middleware."""
+        routers = tuple((part, f"router as {alias}") for part, alias in self.routers)
+        # A module's plain import before its aliased one, as ruff sorts them.
+        return (*self.middleware, *routers)
 
     @property
     def push_cleanup(self) -> str:

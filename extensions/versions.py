@@ -33,6 +33,7 @@ RUNTIME: dict[str, str] = {
     "httpx": "httpx>=0.28,<1",
     "tenacity": "tenacity>=9.2.1,<10",
     "structlog": "structlog>=26.1",
+    "prometheus-client": "prometheus-client>=0.26,<1",
     "anyio": "anyio>=4.16,<5",
     # Django projects
     "django": "django>=6.1,<7",

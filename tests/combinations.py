@@ -59,6 +59,7 @@ TREE_AXES: tuple[str, ...] = (
     "workload",
     "task_queue",
     "broker",
+    "metrics",
     "docker",
     "ci",
 )
@@ -70,9 +71,13 @@ CYCLED_AXES: tuple[str, ...] = ("python_version",)
 # each workload block of three holds both docker values and all three CI systems, so every
 # other combination of the tree axes meets each of them (tests/unit/test_combinations.py).
 ROTATED_AXES: tuple[str, ...] = ("docker", "ci")
+# A yes/no axis that adds modules of its own (and lines to the app factory and the logging
+# module): it alternates within each workload block, so every combination of the other tree
+# axes is rendered with it and without it.
+ALTERNATED_AXES: tuple[str, ...] = ("metrics",)
 # The order the enumeration multiplies the other tree axes in: workload innermost.
 ENUMERATED_AXES: tuple[str, ...] = (
-    *(a for a in TREE_AXES if a not in ROTATED_AXES and a != "workload"),
+    *(a for a in TREE_AXES if a not in (*ROTATED_AXES, *ALTERNATED_AXES) and a != "workload"),
     "workload",
 )
 # Answers that follow from the tree axes (see the module docstring).
@@ -99,15 +104,19 @@ FIXED_DEFAULTS: dict[str, Any] = {
     "team_knows_async": True,
     "code_organization": "by_layer",
     "broker": "redis",
+    "metrics": False,
     "docker": True,
     "ci": "github",
 }
 
 
 def axis_values(axis: str) -> tuple[Any, ...]:
-    """The values the questionnaire offers for ``axis`` (docker is a yes/no question)."""
+    """The values the questionnaire offers for ``axis``, the default first (docker and
+    metrics are yes/no questions)."""
     if axis == "docker":
         return (True, False)
+    if axis == "metrics":
+        return (False, True)
     return decisions.CHOICES[axis]
 
 
@@ -247,6 +256,7 @@ def valid_combinations() -> list[dict[str, Any]]:
     """
     versions = axis_values("python_version")
     dockers, cis = axis_values("docker"), axis_values("ci")
+    metrics = axis_values("metrics")
     block = len(axis_values("workload"))
     combos = []
     for index, tree in enumerate(_valid_trees()):
@@ -257,6 +267,8 @@ def valid_combinations() -> list[dict[str, Any]]:
                 tree,
                 docker=dockers[(index + index // (2 * block)) % len(dockers)],
                 ci=cis[index % len(cis)],
+                # Both values within each workload block, the first shifting block by block.
+                metrics=metrics[(index + index // block) % len(metrics)],
                 python_version=versions[(index // block) % len(versions)],
             )
         )
@@ -306,7 +318,7 @@ def default_answers(project_kind: str) -> dict[str, Any]:
     )
     if is_asked("broker", answers):
         answers["broker"] = FIXED_DEFAULTS["broker"]
-    for axis in ("docker", "ci", "python_version"):
+    for axis in ("metrics", "docker", "ci", "python_version"):
         answers[axis] = FIXED_DEFAULTS[axis]
     # The covering array's rows carry the tree axes, the derived and cycled answers only.
     return {
@@ -337,8 +349,9 @@ def _pairwise_space() -> tuple[dict[str, Any], ...]:
     """The array's universe: every valid combination with every value of the rotated axes
     (the enumeration only rotates them) and every Python version."""
     return tuple(
-        _ordered(tree, docker=docker, ci=ci, python_version=version)
+        _ordered(tree, metrics=metrics, docker=docker, ci=ci, python_version=version)
         for tree in _valid_trees()
+        for metrics in axis_values("metrics")
         for docker in axis_values("docker")
         for ci in axis_values("ci")
         for version in axis_values("python_version")
@@ -431,6 +444,10 @@ def row_id(answers: Mapping[str, Any]) -> str:
         value = answers[axis]
         if axis == "docker":
             parts.append("docker" if value else "nodocker")
+        elif axis == "metrics":
+            # Only when on: the rows of projects without metrics keep the ids they had.
+            if value:
+                parts.append("metrics")
         elif axis == "project_kind":
             if value != project_kind_for(answers["framework"]):
                 parts.append(f"kind_{value}")

@@ -463,6 +463,7 @@ def default_answers(**overrides: Any) -> dict[str, Any]:
         "background_work": "none",
         "task_queue": "none",
         "broker": "redis",
+        "metrics": False,
         "docker": True,
         "ci": "github",
         **overrides,

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..docs import EnvVar
-from . import broker, database, task_queue, workload
+from . import broker, database, metrics, task_queue, workload
 from .slots import CiTarget, Feature, Health, Process, Service, Setting
 
 # In the order their contributions appear in the host files.
-OPTIONS: tuple[Any, ...] = (database, workload, task_queue, broker)
+OPTIONS: tuple[Any, ...] = (database, workload, task_queue, broker, metrics)
 
 __all__ = [
     "OPTIONS",
@@ -31,15 +31,22 @@ __all__ = [
     "Service",
     "Setting",
     "app_volumes",
+    "browse",
     "ci_targets",
+    "core_modules",
     "dependencies",
     "dev_dependencies",
     "env_vars",
     "features",
     "folders",
+    "middleware",
+    "parts",
     "processes",
+    "quiet_routes",
+    "routers",
     "services",
     "settings",
+    "test_modules",
 ]
 
 
@@ -93,6 +100,28 @@ def settings(project: Any) -> tuple[tuple[Setting, ...], ...]:
     return tuple(group for group in groups if group)
 
 
+def routers(project: Any) -> tuple[str, ...]:
+    """Modules whose router the app includes after the features' (FastAPI)."""
+    return _collect("routers", project)
+
+
+def middleware(project: Any) -> tuple[tuple[str, str], ...]:
+    """(module, class) of the ASGI middleware the options add, innermost first (FastAPI).
+    They run inside the request-id middleware: their log lines carry the request's id."""
+    return _collect("middleware", project)
+
+
+def browse(project: Any) -> tuple[tuple[str, str], ...]:
+    """(what, path) the options add to the README's list of pages to open."""
+    return _collect("browse", project)
+
+
+def quiet_routes(project: Any) -> tuple[tuple[str, str], ...]:
+    """(route, why) of the routes a machine calls every few seconds, beside the probes: a
+    healthy answer logs at debug level."""
+    return _collect("quiet_routes", project)
+
+
 def folders(project: Any) -> dict[str, bool]:
     """The template folders the options render (``{{ project.on.<name> }}``), by name."""
     found: dict[str, bool] = {}
@@ -115,3 +144,30 @@ def features(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
         if hasattr(option, "features")
         for feature in option.features(answers)
     )
+
+
+def _collect_answers(slot: str, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(
+        item
+        for option in OPTIONS
+        if hasattr(option, slot)
+        for item in getattr(option, slot)(answers)
+    )
+
+
+def core_modules(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Modules the options add beside the logging and security modules (``core/`` in a
+    large project), by the name of their path in the layout. Read from the answers, as
+    ``features``."""
+    return _collect_answers("core_modules", answers)
+
+
+def test_modules(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Test modules the options add to the integration tests, by the name of their path."""
+    return _collect_answers("test_modules", answers)
+
+
+def parts() -> tuple[str, ...]:
+    """The layout names of every module any option may add (``PARTS``): a project that
+    has none of them still names them, with an empty path."""
+    return tuple(part for option in OPTIONS for part in getattr(option, "PARTS", ()))

@@ -61,7 +61,9 @@ def test_rotated_axes_meet_every_other_combination() -> None:
     files) meets both docker values and every CI system, and each service choice (the
     part of the CI workflow and compose.yaml that varies) meets every docker x ci pair.
     """
-    others = [a for a in combinations.TREE_AXES if a not in {"docker", "ci", "workload"}]
+    others = [
+        a for a in combinations.TREE_AXES if a not in {"docker", "ci", "workload", "metrics"}
+    ]
     seen: dict[tuple[Any, ...], set[tuple[str, Any]]] = {}
     services: dict[tuple[Any, ...], set[tuple[Any, Any]]] = {}
     for combo in combinations.valid_combinations():
@@ -73,6 +75,18 @@ def test_rotated_axes_meet_every_other_combination() -> None:
     assert all(values == every for values in seen.values())
     pairs = set(itertools.product((True, False), decisions.CHOICES["ci"]))
     assert all(found == pairs for found in services.values())
+
+
+def test_metrics_alternate_within_every_other_combination() -> None:
+    """Every combination of the other tree axes (workload, docker and ci aside, which rotate)
+    is rendered with metrics and without."""
+    skipped = {"workload", "metrics", *combinations.ROTATED_AXES}
+    others = [a for a in combinations.TREE_AXES if a not in skipped]
+    seen: dict[tuple[Any, ...], set[bool]] = {}
+    for combo in combinations.valid_combinations():
+        seen.setdefault(tuple(combo.get(axis) for axis in others), set()).add(combo["metrics"])
+    assert seen
+    assert all(values == {True, False} for values in seen.values())
 
 
 def test_a_new_value_changes_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +130,9 @@ def test_copier_yml_offers_exactly_the_model_values() -> None:
     for axis in set(QUESTIONS) & (set(combinations.PAIRWISE_AXES) | set(combinations.DERIVED_AXES)):
         question = QUESTIONS[axis]
         if question["type"] == "bool":
-            assert combinations.axis_values(axis) == (True, False), axis
+            # Both answers, the default first.
+            offered = (question["default"], not question["default"])
+            assert combinations.axis_values(axis) == offered, axis
             continue
         values = offered_values(question)
         assert sorted(values) == sorted(decisions.CHOICES[axis]), axis
@@ -243,7 +259,8 @@ def _position(combo: Mapping[str, Any], kinds: Sequence[str]) -> tuple[int, ...]
 def _brute_force() -> list[dict[str, Any]]:
     """The enumeration's combinations: the valid trees with the rotated and cycled axes.
 
-    CI takes the next system with every combination; docker alternates and, every two
+    Metrics alternate, starting one later every workload block; CI takes the next system
+    with every combination; docker alternates and, every two
     workload blocks, skips a beat (so it pairs with each CI system); Python takes the
     next version with every workload block.
     """
@@ -253,6 +270,7 @@ def _brute_force() -> list[dict[str, Any]]:
     return [
         {
             **tree,
+            "metrics": (False, True)[(index + index // block) % 2],
             "docker": dockers[(index + index // (2 * block)) % 2],
             "ci": cis[index % len(cis)],
             "python_version": versions[(index // block) % len(versions)],
@@ -275,7 +293,12 @@ def test_the_enumeration_is_the_brute_force_one() -> None:
     for combo in enumerated:
         assert list(combo) == [key for key in keys if key in combo], combo
     # Without the kind, the enumeration is every valid combination of the other axes.
-    rotated = ("python_version", "project_kind", *combinations.ROTATED_AXES)
+    rotated = (
+        "python_version",
+        "project_kind",
+        *combinations.ALTERNATED_AXES,
+        *combinations.ROTATED_AXES,
+    )
     assert {_without(c, *rotated) for c in enumerated} == {
         _without(c) for c in _brute_force_trees(kinds=False)
     }
@@ -359,7 +382,7 @@ def test_row_ids_are_unique_and_k_friendly() -> None:
     space = combinations._pairwise_space()
     ids = [combinations.row_id(combo) for combo in space]
     # The array's universe holds every docker, CI and Python value the enumeration rotates.
-    rotated = [*combinations.ROTATED_AXES, *combinations.CYCLED_AXES]
+    rotated = [*combinations.ALTERNATED_AXES, *combinations.ROTATED_AXES, *combinations.CYCLED_AXES]
     per_tree = math.prod(len(combinations.axis_values(axis)) for axis in rotated)
     assert len(set(ids)) == len(ids) == per_tree * len(combinations.valid_combinations())
     for row in ids:
@@ -381,14 +404,16 @@ def test_the_covering_array_holds_every_pair() -> None:
         covered |= combinations.pairs_of(row)
     axes = combinations.PAIRWISE_AXES
     missing = set()
-    # The enumeration rotates docker, CI and Python; pairwise, each is a full axis.
-    for tree, docker, ci, version in itertools.product(
+    # The enumeration alternates metrics and rotates docker, CI and Python; pairwise, each
+    # is a full axis.
+    for tree, metrics, docker, ci, version in itertools.product(
         _brute_force_trees(),
+        (False, True),
         (True, False),
         decisions.CHOICES["ci"],
         decisions.CHOICES["python_version"],
     ):
-        full = {**tree, "docker": docker, "ci": ci, "python_version": version}
+        full = {**tree, "metrics": metrics, "docker": docker, "ci": ci, "python_version": version}
         for a, b in itertools.combinations([x for x in axes if x in full], 2):
             if ((a, full[a]), (b, full[b])) not in covered:
                 missing.add(((a, full[a]), (b, full[b])))

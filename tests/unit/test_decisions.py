@@ -559,7 +559,7 @@ def test_every_offered_answer_set_gets_decision_records() -> None:
         # The broker a durable queue was rendered with is recorded, asked or not.
         if answers["task_queue"] in {"celery", "arq", "rq", "dramatiq"}:
             expected.append("broker")
-        expected += ["docker", "ci"]
+        expected += ["metrics", "docker", "ci"]
         if questions != expected:
             failures.append(f"{answers}: records for {questions}")
         for record in records:
@@ -660,6 +660,7 @@ def test_a_framework_explains_its_own_concurrency(
         "project_size": "medium",
         "code_organization": "by_layer",
         "database": "sqlite",
+        "metrics": False,
         "docker": True,
         "ci": "github",
     }

@@ -28,6 +28,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
         "workload": "mixed",
         "task_queue": "background_tasks",
         "concurrency": "async",
+        "metrics": True,
         **overrides,
     }
 

@@ -292,10 +292,12 @@ def test_long_imports_wrap_like_ruff_format() -> None:
 @EVERY_SET
 def test_routers_follow_the_features(a: dict[str, Any]) -> None:
     facts = project.for_answers(a)
-    assert facts.routers == tuple((f"{f}_routes", f"{f}_router") for f in facts.features)
-    assert facts.router_imports == tuple(
-        (part, f"router as {alias}") for part, alias in facts.routers
-    )
+    features = tuple((f"{f}_routes", f"{f}_router") for f in facts.features)
+    metrics = (("metrics", "metrics_router"),) if a["metrics"] else ()
+    assert facts.routers == (*features, *metrics)
+    routers = tuple((part, f"router as {alias}") for part, alias in facts.routers)
+    assert facts.app_imports == (*facts.middleware, *routers)
+    assert facts.middleware == ((("metrics", "MetricsMiddleware"),) if a["metrics"] else ())
     for part, _ in facts.routers:
         assert facts.path[part], part
 
