@@ -166,6 +166,8 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "app_urls": f"{root}urls.py" if by_layer else "",
         "models_init": f"{root}models/__init__.py" if by_layer and has_db else "",
     }
+    for part in options.core_modules(answers):
+        paths[part] = f"{core}{part}.py"
     packages = LARGE_LAYER_PACKAGES if size == "large" else LAYER_PACKAGES
     for feature in features:
         app = f"{root}{feature.name}/"
@@ -204,6 +206,7 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "migrate_command",
         "page_styles",
         *PAGE_TEMPLATES,
+        *options.parts(),
     ):
         paths.setdefault(key, "")
     # DRF serializers replace the Pydantic schemas the other frameworks use.
@@ -211,6 +214,8 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
     paths.update(_worker_paths(answers, root, by_layer=by_layer))
 
     tests = _test_paths(size, answers, features)
+    for part in options.test_modules(answers):
+        tests[part] = f"{'tests/integration/' if size == 'large' else 'tests/'}{part}.py"
     paths.update(tests)
     # Migrations are loaded by Django, never imported by name (0001_initial is no identifier).
     modules = {
@@ -223,7 +228,7 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         package=_module_of(root.rstrip("/")) if root else "",
         path=paths,
         module=modules,
-        packages=_packages(root, paths),
+        packages=_packages(root, paths, options.core_modules(answers)),
         source_dirs=(root.rstrip("/"),) if root else (),
         test_path=tests,
         features=features,
@@ -293,7 +298,9 @@ def _test_paths(
     return tests
 
 
-def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]:
+def _packages(
+    root: str, paths: Mapping[str, str], option_modules: tuple[str, ...] = ()
+) -> tuple[dict[str, str], ...]:
     """Every folder holding Python modules gets an ``__init__.py`` with a docstring.
 
     A by-layer ``models/__init__.py`` is a part of its own (it imports the
@@ -314,6 +321,9 @@ def _packages(root: str, paths: Mapping[str, str]) -> tuple[dict[str, str], ...]
         leaf = folder.rsplit("/", 1)[-1]
         if root and folder == root.rstrip("/"):
             doc = "The application package."
+        elif leaf == "core" and option_modules:
+            kept = ["errors", "logging", *option_modules, "security"]
+            doc = f"Cross-cutting infrastructure: {', '.join(kept)} and outbound HTTP."
         else:
             doc = DOCSTRINGS.get(leaf, f"The {leaf} package.")
         result.append({"path": f"{folder}/__init__.py", "doc": doc})

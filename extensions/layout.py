@@ -271,6 +271,10 @@ def _test_paths(size: str, features: tuple[Feature, ...]) -> dict[str, str]:
     return tests
 
 
+# The longest one-line docstring ruff's line length leaves room for (100, less the quotes).
+MAX_DOCSTRING = 94
+
+
 def _packages(
     root: str, paths: Mapping[str, str], option_modules: tuple[str, ...] = ()
 ) -> tuple[dict[str, str], ...]:
@@ -292,6 +296,8 @@ def _packages(
             kept += ["database"] if paths.get("database") else []
             kept += option_modules
             doc = f"Cross-cutting infrastructure: {', '.join(kept)} and HTTP."
+            if len(doc) > MAX_DOCSTRING:
+                doc = f"Infrastructure: {', '.join(kept)} and HTTP."
         else:
             doc = DOCSTRINGS.get(leaf, f"The {leaf} package.")
         result.append({"path": f"{folder}/__init__.py", "doc": doc})

@@ -183,7 +183,7 @@ class Project:
 
     @property
     def middleware(self) -> tuple[tuple[str, str], ...]:
-        """(part, class) of the middleware the options add to the app, innermost first."""
+        """(part, class) of the middleware the options add to the app, outermost first."""
         return options.middleware(self)
 
     @property
@@ -200,10 +200,25 @@ class Project:
 
     @property
     def app_imports(self) -> tuple[tuple[str, ...], ...]:
-        """The ``imports`` specs of the routers and the options' middleware."""
-        routers = tuple((part, f"router as {alias}") for part, alias in self.routers)
+        """The ``imports`` specs of the app factory's routers or blueprints, and of what the
+        options add to it (middleware, installers)."""
+        routers = tuple(
+            (part, f"router as {alias}")
+            for part, alias in (self.routers if self.framework == "fastapi" else ())
+        )
+        blueprints = tuple(self.fw.get("blueprint_imports", ()))
         # A module's plain import before its aliased one, as ruff sorts them.
-        return (*self.middleware, *routers)
+        return (*self.middleware, *self.installers, *routers, *blueprints)
+
+    @property
+    def url_modules(self) -> tuple[str, ...]:
+        """The parts whose urlpatterns the URL configuration includes (Django)."""
+        return options.url_modules(self)
+
+    @property
+    def installers(self) -> tuple[tuple[str, str], ...]:
+        """(part, function) the app factory calls first with the app (Flask)."""
+        return options.installers(self)
 
     @property
     def push_cleanup(self) -> str:

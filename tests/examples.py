@@ -47,6 +47,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "background_work": "durable",
         "task_queue": "celery",
         "broker": "redis",
+        "metrics": True,
     },
     "django-api-sync-postgresql-dramatiq-rabbitmq": {
         "project_kind": "api",
@@ -58,6 +59,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "background_work": "durable",
         "task_queue": "dramatiq",
         "broker": "rabbitmq",
+        "metrics": True,
     },
 }
 

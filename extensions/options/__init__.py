@@ -39,6 +39,7 @@ __all__ = [
     "env_vars",
     "features",
     "folders",
+    "installers",
     "middleware",
     "parts",
     "processes",
@@ -47,6 +48,7 @@ __all__ = [
     "services",
     "settings",
     "test_modules",
+    "url_modules",
 ]
 
 
@@ -106,7 +108,7 @@ def routers(project: Any) -> tuple[str, ...]:
 
 
 def middleware(project: Any) -> tuple[tuple[str, str], ...]:
-    """(module, class) of the ASGI middleware the options add, innermost first (FastAPI).
+    """(module, class) of the middleware the options add (FastAPI, Django), outermost first.
     They run inside the request-id middleware: their log lines carry the request's id."""
     return _collect("middleware", project)
 
@@ -114,6 +116,17 @@ def middleware(project: Any) -> tuple[tuple[str, str], ...]:
 def browse(project: Any) -> tuple[tuple[str, str], ...]:
     """(what, path) the options add to the README's list of pages to open."""
     return _collect("browse", project)
+
+
+def installers(project: Any) -> tuple[tuple[str, str], ...]:
+    """(module, function) of what the options install on the app before anything else
+    (Flask: their request hooks run first)."""
+    return _collect("installers", project)
+
+
+def url_modules(project: Any) -> tuple[str, ...]:
+    """Modules whose urlpatterns the URL configuration includes after the features' (Django)."""
+    return _collect("url_modules", project)
 
 
 def quiet_routes(project: Any) -> tuple[tuple[str, str], ...]:

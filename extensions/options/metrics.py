@@ -29,21 +29,39 @@ def quiet_routes(project: Any) -> tuple[tuple[str, str], ...]:
     return (("/metrics", "Prometheus scrapes /metrics as often: its requests are as quiet."),)
 
 
+def _on(project: Any, framework: str) -> bool:
+    return bool(project.answers["metrics"]) and project.answers["framework"] == framework
+
+
 def routers(project: Any) -> tuple[str, ...]:
     """The module whose router serves /metrics (FastAPI)."""
-    return ("metrics",) if project.answers["metrics"] else ()
+    return ("metrics",) if _on(project, "fastapi") else ()
 
 
 def middleware(project: Any) -> tuple[tuple[str, str], ...]:
-    """(module, class) of the ASGI middleware that counts and times each request (FastAPI)."""
-    return (("metrics", "MetricsMiddleware"),) if project.answers["metrics"] else ()
+    """(module, class) of the middleware that counts and times each request (FastAPI's
+    ASGI middleware, Django's)."""
+    on = _on(project, "fastapi") or _on(project, "django")
+    return (("metrics", "MetricsMiddleware"),) if on else ()
+
+
+def url_modules(project: Any) -> tuple[str, ...]:
+    """The module whose urlpatterns serve /metrics (Django)."""
+    return ("metrics",) if _on(project, "django") else ()
+
+
+def installers(project: Any) -> tuple[tuple[str, str], ...]:
+    """(module, function) that installs the request hooks and /metrics (Flask)."""
+    return (("metrics", "install_metrics"),) if _on(project, "flask") else ()
 
 
 def browse(project: Any) -> tuple[tuple[str, str], ...]:
     """(what, path) the README lists under "Run"."""
     if not project.answers["metrics"]:
         return ()
-    return (("Prometheus metrics (with `METRICS_TOKEN` set, send it as a bearer token)", "/metrics"),)
+    return (
+        ("Prometheus metrics (set `METRICS_TOKEN`, then send it as a bearer token)", "/metrics"),
+    )
 
 
 def folders(project: Any) -> dict[str, bool]:
@@ -63,10 +81,7 @@ def settings(project: Any) -> tuple[Setting, ...]:
             "SecretStr | None",
             "None",
             'os.environ.get("METRICS_TOKEN") or None',
-            (
-                "The bearer token /metrics asks for. Unset: /metrics is open, except in",
-                "production, where it answers 404.",
-            ),
+            ("The bearer token /metrics asks for; unset, /metrics answers 404.",),
         ),
     )
 
@@ -77,14 +92,13 @@ def env_vars(project: Any) -> tuple[EnvVar, ...]:
     return (
         EnvVar(
             "METRICS_TOKEN",
-            "unset: open, but 404 in production",
-            "Bearer token Prometheus sends to scrape /metrics",
+            "unset: /metrics answers 404",
+            "bearer token Prometheus sends to scrape /metrics",
             "change-me",
             True,
             (
-                "The bearer token Prometheus sends to scrape /metrics",
-                "(scrape_config: authorization: {credentials: ...}). Unset, /metrics is",
-                "open, except in production, where it answers 404.",
+                "The bearer token Prometheus sends to scrape /metrics (its scrape_config's",
+                "authorization: credentials). Unset, /metrics answers 404.",
             ),
         ),
     )

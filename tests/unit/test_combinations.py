@@ -61,9 +61,7 @@ def test_rotated_axes_meet_every_other_combination() -> None:
     files) meets both docker values and every CI system, and each service choice (the
     part of the CI workflow and compose.yaml that varies) meets every docker x ci pair.
     """
-    others = [
-        a for a in combinations.TREE_AXES if a not in {"docker", "ci", "workload", "metrics"}
-    ]
+    others = [a for a in combinations.TREE_AXES if a not in {"docker", "ci", "workload", "metrics"}]
     seen: dict[tuple[Any, ...], set[tuple[str, Any]]] = {}
     services: dict[tuple[Any, ...], set[tuple[Any, Any]]] = {}
     for combo in combinations.valid_combinations():

@@ -18,6 +18,8 @@ from acme_orders.core.errors import (
 )
 from acme_orders.core.http import build_http_client
 from acme_orders.core.logging import RequestIdMiddleware, configure_logging
+from acme_orders.core.metrics import MetricsMiddleware
+from acme_orders.core.metrics import router as metrics_router
 from acme_orders.core.security import (
     RequestBodyMiddleware,
     SecurityHeadersMiddleware,
@@ -83,11 +85,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(items_router)
     app.include_router(jobs_router)
+    app.include_router(metrics_router)
     return app
 
 

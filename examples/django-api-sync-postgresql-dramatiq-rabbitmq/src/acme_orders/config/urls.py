@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("acme_orders.health.urls")),
     path("", include("acme_orders.items.urls")),
     path("", include("acme_orders.jobs.urls")),
+    path("", include("acme_orders.core.metrics")),
     # The OpenAPI schema: served only with DOCS_ENABLED.
     path("api/schema/", SchemaView.as_view(), name="openapi-schema"),
 ]

@@ -1,1 +1,1 @@
-"""Cross-cutting infrastructure: errors, logging, security and outbound HTTP."""
+"""Cross-cutting infrastructure: errors, logging, metrics, security and outbound HTTP."""

@@ -22,7 +22,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Orchestrators and load balancers call the probes every few seconds: a healthy answer is
 # logged at debug level, so that it does not bury the requests people make.
-_PROBE_ROUTES = frozenset({"/health/live", "/health/ready"})
+# Prometheus scrapes /metrics as often: its requests are as quiet.
+_PROBE_ROUTES = frozenset({"/health/live", "/health/ready", "/metrics"})
 # Loggers that bring their own handlers; their records go through the root's instead.
 _OWN_HANDLERS = (
     "django",

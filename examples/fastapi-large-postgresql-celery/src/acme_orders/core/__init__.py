@@ -1,1 +1,1 @@
-"""Cross-cutting infrastructure: configuration, logging, errors, security, database and HTTP."""
+"""Infrastructure: configuration, logging, errors, security, database, metrics and HTTP."""

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     jobs_backoff_seconds: float = Field(default=2.0, gt=0)
     # Unfinished jobs nothing has moved for this many seconds are failed as expired.
     jobs_stale_after_seconds: float = Field(default=3600.0, gt=0)
+    # The bearer token /metrics asks for; unset, /metrics answers 404.
+    metrics_token: SecretStr | None = None
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -221,6 +221,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "acme_orders.core.logging.RequestIdMiddleware",
+    "acme_orders.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "acme_orders.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -340,3 +341,6 @@ JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 5, minimum=1)
 JOBS_BACKOFF_SECONDS = env_seconds("JOBS_BACKOFF_SECONDS", 2.0)
 # Unfinished jobs nothing has moved for this many seconds are failed as expired.
 JOBS_STALE_AFTER_SECONDS = env_seconds("JOBS_STALE_AFTER_SECONDS", 3600)
+
+# The bearer token /metrics asks for; unset, /metrics answers 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
