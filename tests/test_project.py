@@ -52,6 +52,7 @@ from kombu import Connection
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
+from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
 from extensions import project, queues
@@ -230,12 +231,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def http(method: str, url: str, body: Mapping[str, Any] | None = None) -> tuple[int, str, bytes]:
+def http(
+    method: str,
+    url: str,
+    body: Mapping[str, Any] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> tuple[int, str, bytes]:
     """(status, content type, body) of one request; HTTP errors are answers too."""
     data = json.dumps(body).encode() if body is not None else None
     # As a TLS-terminating proxy in front of the container would send it: production
     # settings that redirect plain HTTP to HTTPS must trust it.
-    headers = {"Accept": "application/json", "X-Forwarded-Proto": "https"}
+    headers = {"Accept": "application/json", "X-Forwarded-Proto": "https", **(extra_headers or {})}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - http://127.0.0.1 only
@@ -548,6 +554,43 @@ def requests_are_logged_as_fields(base: str, log: Path) -> list[str]:
     access_lines = [line for line in text.splitlines() if 'HTTP/1.1" ' in line]
     if access_lines:
         problems.append(f"the server's access lines are logged too: {access_lines[:2]}")
+    return problems
+
+
+def metrics_are_scraped(base: str, token: str, log: Path) -> list[str]:
+    """/metrics asks for the token, then answers Prometheus' text format: the requests sent
+    so far counted by route template (the bad input's paths add no series), and the scrape
+    itself not logged at the default level."""
+    problems = []
+    status, kind, body = http("GET", f"{base}/metrics")
+    if status != 401 or kind != "application/problem+json":
+        problems.append(f"GET /metrics without the token: {status} {kind} {body[:300]!r}")
+    status, kind, body = http(
+        "GET", f"{base}/metrics", extra_headers={"Authorization": f"Bearer {token}"}
+    )
+    if status != 200 or not kind.startswith("text/plain"):
+        return [*problems, f"GET /metrics with the token: {status} {kind} {body[:2000]!r}"]
+    requests: dict[tuple[str, str, str], float] = {}
+    for family in text_string_to_metric_families(body.decode()):
+        for sample in family.samples:
+            if sample.name == "http_requests_total":
+                labels = sample.labels
+                requests[labels["method"], labels["route"], labels["status"]] = sample.value
+    if requests.get(("GET", "/health/live", "200"), 0) < 1:
+        problems.append(f"no GET /health/live 200 counted: {sorted(requests)}")
+    if requests.get(("GET", "unmatched", "404"), 0) < 1:
+        problems.append(f"GET /health/unknown is not counted as unmatched: {sorted(requests)}")
+    routes = {route for _, route, _ in requests}
+    # The project's own routes and "unmatched": a few dozen at most, whatever was sent.
+    if len(requests) > 100 or any(r != "unmatched" and not r.startswith("/") for r in routes):
+        problems.append(f"{len(requests)} request series, routes {sorted(routes)[:40]}")
+    scrapes = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if '"request_finished"' in line and '"/metrics"' in line and '"status": 200' in line
+    ]
+    if scrapes:
+        problems.append(f"a healthy scrape is logged at the default level: {scrapes[:1]}")
     return problems
 
 
@@ -978,6 +1021,8 @@ def test_generated_project(
     )
 
     server_env = production_env(project_dir, env)
+    if answers.get("metrics"):
+        server_env["METRICS_TOKEN"] = secrets.token_urlsafe(32)
     database = ""
     if facts.uses_postgresql:
         database = resources.enter_context(postgres_database())
@@ -1058,6 +1103,8 @@ def test_generated_project(
                 print(f"[{time.monotonic() - started:6.1f}s] {sent} bad requests refused")
             if database:
                 failures += readiness_follows_the_database(base, database)
+            if answers.get("metrics"):
+                failures += metrics_are_scraped(base, server_env["METRICS_TOKEN"], log)
             if facts.jobs:
                 failures += job_round_trip(base)
 
