@@ -194,6 +194,18 @@ class Project:
         return "{" + ", ".join(f'"{route}"' for route in routes) + "}"
 
     @property
+    def option_quiet_routes(self) -> tuple[str, ...]:
+        """The routes the options add that machines call every few seconds (a scrape)."""
+        return tuple(route for route, _ in options.quiet_routes(self))
+
+    @property
+    def redirect_exempt(self) -> str:
+        """Django's SECURE_REDIRECT_EXEMPT as a Python list: the probes, and the options'
+        machine-called routes (a scrape from inside the network comes over plain HTTP)."""
+        routes = [r"^health/", *(f"^{r.lstrip('/')}$" for r in self.option_quiet_routes)]
+        return "[" + ", ".join(f'r"{route}"' for route in routes) + "]"
+
+    @property
     def quiet_route_notes(self) -> tuple[str, ...]:
         """Why the options' quiet routes are quiet: a comment line each."""
         return tuple(why for _, why in options.quiet_routes(self))

@@ -35,6 +35,7 @@ import threading
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -594,6 +595,55 @@ def metrics_are_scraped(base: str, token: str, log: Path) -> list[str]:
     return problems
 
 
+@contextmanager
+def prometheus_scraping(target: str, token: str, workdir: Path) -> Iterator[str]:
+    """A real Prometheus server (Debian's) scraping ``target`` every second with the
+    bearer token; yields its URL."""
+    binary = shutil.which("prometheus")
+    assert binary, "Prometheus is required: apt-get install prometheus (.ci/run installs it)"
+    config = workdir / "prometheus.yml"
+    job = {
+        "job_name": "app",
+        "static_configs": [{"targets": [target]}],
+        "authorization": {"credentials": token},
+    }
+    scrape = {"scrape_interval": "1s", "scrape_timeout": "1s"}
+    config.write_text(yaml.safe_dump({"global": scrape, "scrape_configs": [job]}))
+    port = free_port()
+    command = [
+        binary,
+        f"--config.file={config}",
+        f"--storage.tsdb.path={workdir / 'prometheus-data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+    ]
+    log = workdir / "prometheus.log"
+    with server(command, workdir, clean_env(), log) as process:
+        yield f"http://127.0.0.1:{port}"
+        if process.poll() is not None:
+            pytest.fail(f"Prometheus exited:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+def prometheus_reads_the_metrics(prometheus: str, seconds: float = 30) -> list[str]:
+    """Prometheus' own view of the target: up, with the request counters stored."""
+    queries = {"up": 'up{job="app"}', "requests": 'sum(http_requests_total{job="app"})'}
+    deadline = time.monotonic() + seconds
+    found: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        for name, query in queries.items():
+            url = f"{prometheus}/api/v1/query?{urllib.parse.urlencode({'query': query})}"
+            try:
+                status, _, body = http("GET", url)
+            except OSError as error:  # still starting
+                found[name] = repr(error)
+                continue
+            result = json.loads(body)["data"]["result"] if status == 200 else []
+            found[name] = float(result[0]["value"][1]) if result else None
+        if found.get("up") == 1 and (found.get("requests") or 0) > 0:
+            return []
+        time.sleep(0.5)
+    return [f"Prometheus did not scrape the app within {seconds:g} s: {found}"]
+
+
 def compose_service(project_dir: Path, name: str) -> dict[str, Any]:
     compose = yaml.safe_load((project_dir / "compose.yaml").read_text())
     service = compose.get("services", {}).get(name)
@@ -1104,7 +1154,10 @@ def test_generated_project(
             if database:
                 failures += readiness_follows_the_database(base, database)
             if answers.get("metrics"):
-                failures += metrics_are_scraped(base, server_env["METRICS_TOKEN"], log)
+                token = server_env["METRICS_TOKEN"]
+                failures += metrics_are_scraped(base, token, log)
+                with prometheus_scraping(f"127.0.0.1:{port}", token, tmp_path) as prometheus:
+                    failures += prometheus_reads_the_metrics(prometheus)
             if facts.jobs:
                 failures += job_round_trip(base)
 
