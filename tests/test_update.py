@@ -193,6 +193,7 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
             {"background_work": "fire_and_forget", "task_queue": "background_tasks"},
         ),
         ("api", "workload=cpu_bound", {"workload": "cpu_bound"}),
+        ("api", "metrics=true", {"metrics": True}),
         ("api", "database=none", {"database": "none"}),
         ("api", "database=postgresql", {"database": "postgresql"}),
         (
@@ -213,6 +214,7 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
         ("worker", "broker=rabbitmq", {"broker": "rabbitmq"}),
         ("fullstack", "docker=false", {"docker": False}),
         ("fullstack", "ci=gitlab", {"ci": "gitlab"}),
+        ("fullstack", "metrics=true", {"metrics": True}),
         (
             "fullstack",
             "project_kind=api,database=none",
@@ -221,6 +223,7 @@ def test_untouched_project_converges_with_a_fresh_render(tmp_path: Path, framewo
         ("simple", "docker=false", {"docker": False}),
         ("simple", "ci=gitlab", {"ci": "gitlab"}),
         ("simple", "workload=cpu_bound", {"workload": "cpu_bound"}),
+        ("simple", "metrics=true", {"metrics": True}),
         (
             "simple",
             "background_work=durable,task_queue=rq",
@@ -258,6 +261,7 @@ def test_changing_an_answer_adds_and_removes_exactly_the_right_files(
 CHECKED_AFTER_FLIP = {
     "database=postgresql",
     "workload=cpu_bound",
+    "metrics=true",
     "background_work=durable,task_queue=celery",
     "database=postgresql,background_work=durable,task_queue=arq",
     "background_work=durable,task_queue=rq",
