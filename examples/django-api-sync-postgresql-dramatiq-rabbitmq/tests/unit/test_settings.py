@@ -122,7 +122,7 @@ def test_production_is_https_only(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings["DEBUG"] is False
     assert settings["SECURE_SSL_REDIRECT"] is True
     assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
-    assert settings["SECURE_REDIRECT_EXEMPT"] == [r"^health/"]
+    assert settings["SECURE_REDIRECT_EXEMPT"] == [r"^health/", r"^metrics$"]
     # Strict-Transport-Security: max-age=31536000 on every HTTPS response.
     assert settings["SECURE_HSTS_SECONDS"] == 31_536_000
     assert settings["LOGGING"]["json"] is True

@@ -46,9 +46,10 @@ DEBUG = False
 
 # HTTPS only. A TLS-terminating proxy in front of the server says so with
 # X-Forwarded-Proto; the probes stay reachable over plain HTTP for healthchecks.
+# So does /metrics, which a scraper calls from inside the network.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 # Browsers keep to HTTPS for a year (lower SECURE_HSTS_SECONDS while HTTPS is being set up).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
