@@ -1000,12 +1000,12 @@ def add_probe_option(template: Path) -> None:
     source = registry.read_text()
     for old, new in (
         (
-            "from . import broker, database, task_queue, workload",
-            "from . import broker, database, probe, task_queue, workload",
+            "from . import broker, database, metrics, task_queue, workload",
+            "from . import broker, database, metrics, probe, task_queue, workload",
         ),
         (
-            "(database, workload, task_queue, broker)",
-            "(database, workload, task_queue, broker, probe)",
+            "(database, workload, task_queue, broker, metrics)",
+            "(database, workload, task_queue, broker, metrics, probe)",
         ),
     ):
         assert old in source, f"extensions/options/__init__.py no longer has {old!r}"

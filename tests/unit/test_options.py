@@ -258,3 +258,62 @@ def test_the_database_and_queue_settings_come_from_their_modules() -> None:
     assert names[start : start + len(added)] == added
     assert names[start - 1] == "MAX_REQUEST_BODY_BYTES"
     assert options.env_vars(facts(database="none")) == ()
+
+
+METRICS_HOSTS = (
+    "template/{{ project.on.fastapi }}/{{ project.path.main }}.jinja",
+    "template/{{ project.on.fastapi }}/{{ project.path.logging }}.jinja",
+    "template/{{ project.on.flask }}/{{ project.path.main }}.jinja",
+    "template/{{ project.on.flask }}/{{ project.path.logging }}.jinja",
+    "template/{{ project.on.django }}/{{ project.path.main }}.jinja",
+    "template/{{ project.on.django }}/{{ project.path.logging }}.jinja",
+    "template/{{ project.on.django }}/{{ project.path.settings }}.jinja",
+    "template/{{ project.on.django }}/{{ project.path.settings_prod }}.jinja",
+)
+
+
+@pytest.mark.parametrize("host", METRICS_HOSTS)
+def test_the_files_metrics_reach_into_loop_over_slots(host: str) -> None:
+    """The app factories, URL configuration, settings and logging modules metrics add to
+    name no metrics: they loop over the middleware, installers, URL modules and quiet
+    routes the option fills."""
+    source = (REPO_ROOT / host).read_text()
+    jinja = " ".join(re.findall(r"{[{%].*?[}%]}", source, re.DOTALL))
+    assert "metrics" not in jinja
+
+
+# framework: (project kind, middleware, installers, URL modules, routers)
+METRICS_SLOTS = {
+    "fastapi": ("api", (("metrics", "MetricsMiddleware"),), (), (), ("metrics",)),
+    "django": ("api", (("metrics", "MetricsMiddleware"),), (), ("metrics",), ()),
+    "flask": ("simple", (), (("metrics", "install_metrics"),), (), ()),
+}
+
+
+@pytest.mark.parametrize("framework", sorted(METRICS_SLOTS))
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
+def test_metrics_fill_each_frameworks_slots(framework: str, size: str) -> None:
+    kind, middleware, installers, url_modules, routers = METRICS_SLOTS[framework]
+    answers = {"framework": framework, "project_kind": kind, "project_size": size}
+    answers["concurrency"] = "sync"
+    on, off = facts(**answers, metrics=True), facts(**answers, metrics=False)
+
+    assert (off.path["metrics"], off.path["test_metrics"]) == ("", "")
+    assert (off.middleware, off.installers, off.url_modules) == ((), (), ())
+    assert off.option_quiet_routes == ()
+    assert off.redirect_exempt == '[r"^health/"]'
+    assert not any(req.startswith("prometheus-client") for req in off.dependencies)
+
+    core = "core/" if framework == "django" or size == "large" else ""
+    assert on.path["metrics"].endswith(f"{core}metrics.py")
+    assert on.path["test_metrics"].endswith(
+        "tests/integration/test_metrics.py" if size == "large" else "tests/test_metrics.py"
+    )
+    assert (on.middleware, on.installers, on.url_modules) == (middleware, installers, url_modules)
+    assert tuple(part for part, _ in on.routers if part == "metrics") == routers
+    assert on.option_quiet_routes == ("/metrics",)
+    assert on.redirect_exempt == '[r"^health/", r"^metrics$"]'
+    assert versions.RUNTIME["prometheus-client"] in on.dependencies
+    assert [s.name for group in on.option_settings for s in group][-1] == "METRICS_TOKEN"
+    assert [var.name for var in on.env_vars if var.name == "METRICS_TOKEN"] == ["METRICS_TOKEN"]
+    assert "/metrics" in [path for _, path in on.browse]
