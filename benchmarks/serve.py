@@ -7,8 +7,10 @@ Run from the repository root (needs Debian's ``wrk``: ``apt-get install wrk``):
 
 The apps run under the default project's own server command (uvicorn, one process),
 rewritten to listen on 127.0.0.1, from the project's virtualenv (the same uvicorn,
-Starlette and FastAPI). The project runs with production settings and JSON logs written to
-a file, as a log collector reads them; the bare apps answer its JSON from memory, one as a
+Starlette and FastAPI). The default project is loaded as it is and with each observability
+option on (``metrics``: every request counted and timed; goal with metrics and tracing on:
+at least 0.50). The projects run with production settings and JSON logs written to a file,
+as a log collector reads them; the bare apps answer its JSON from memory, one as a
 Starlette route, one as a FastAPI route (what FastAPI's routing alone costs), with
 uvicorn's own access log, also to a file. wrk (one thread, 16 connections) loads one app
 at a time: in each round every path is loaded on every app, the order reversing from round
@@ -57,6 +59,8 @@ from tests.support import (
 
 PYTHON_VERSION = "3.13"  # the questionnaire's default
 PATHS = ("/health/live", "/api/v1/items/1")
+# The projects loaded, by name: the default, and the default with each observability option.
+PROJECTS: dict[str, dict[str, object]] = {"default project": {}, "with metrics": {"metrics": True}}
 CONNECTIONS = 16
 BARE_APPS = '''"""Bare apps answering the project's JSON from memory: Starlette, and FastAPI."""
 
@@ -152,6 +156,34 @@ def requests_per_second(url: str, seconds: float) -> float:
     return float(found[1])
 
 
+def installed(project: Path, workdir: Path) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Install ``project`` (runtime dependencies only) and migrate its own SQLite database;
+    its server command and production environment."""
+    _, facts = read_facts(project)
+    env = clean_env()
+    synced = run(
+        [tool("uv"), "sync", "--no-dev", "--python", interpreter(PYTHON_VERSION)],
+        cwd=project,
+        env=env,
+        timeout=900,
+    )
+    if not synced.ok:
+        raise SystemExit(synced.report())
+    env["PATH"] = f"{project / '.venv' / 'bin'}:{env['PATH']}"
+    scheme = facts.runtime.database_url.split(":", 1)[0]
+    env.update(
+        ENVIRONMENT="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="service.test",
+        LOG_JSON="true",
+        DATABASE_URL=f"{scheme}:///{workdir / project.name}.db",
+    )
+    migrated = run(list(facts.runtime.migrate), cwd=project, env=env, timeout=300)
+    if not migrated.ok:
+        raise SystemExit(migrated.report())
+    return tuple(facts.runtime.serve), env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds (default 5)")
@@ -161,49 +193,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cpp-serve-") as tmp:
         workdir = Path(tmp)
         template = make_template_repo(workdir / "template")
-        project = render(template, workdir / "project", {"project_name": PROJECT_NAME})
-        _, facts = read_facts(project)
-        env = clean_env()
-        synced = run(
-            [tool("uv"), "sync", "--no-dev", "--python", interpreter(PYTHON_VERSION)],
-            cwd=project,
-            env=env,
-            timeout=900,
-        )
-        if not synced.ok:
-            raise SystemExit(synced.report())
-        venv_bin = project / ".venv" / "bin"
-        env["PATH"] = f"{venv_bin}:{env['PATH']}"
-        env.update(
-            ENVIRONMENT="production",
-            SECRET_KEY=secrets.token_urlsafe(48),
-            ALLOWED_HOSTS="service.test",
-            LOG_JSON="true",
-            DATABASE_URL=f"{facts.runtime.database_url.split(':', 1)[0]}:///{workdir / 'app.db'}",
-        )
-        migrated = run(list(facts.runtime.migrate), cwd=project, env=env, timeout=300)
-        if not migrated.ok:
-            raise SystemExit(migrated.report())
-
-        serve = facts.runtime.serve
-        app = serve[1]
         rates: dict[tuple[str, str], list[float]] = {}
         with contextlib.ExitStack() as servers:
-            project_url = servers.enter_context(
-                serving(
-                    listening_on(serve, app, free_port()), project, env, workdir / "project.log"
+            urls: dict[str, str] = {}
+            installs: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
+            for name, answers in PROJECTS.items():
+                project = workdir / name.replace(" ", "-")
+                render(template, project, {"project_name": PROJECT_NAME, **answers})
+                serve, env = installs[name] = installed(project, workdir)
+                log = workdir / f"{project.name}.log"
+                urls[name] = servers.enter_context(
+                    serving(listening_on(serve, serve[1], free_port()), project, env, log)
                 )
-            )
-            status, _ = get(f"{project_url}/api/v1/items", b'{"name": "Widget"}')
-            if status != 201:
-                raise SystemExit(f"creating the item read by the benchmark: {status}")
-            bodies = {path: get(f"{project_url}{path}")[1] for path in PATHS}
+                status, _ = get(f"{urls[name]}/api/v1/items", b'{"name": "Widget"}')
+                if status != 201:
+                    raise SystemExit(f"creating the item read by the benchmark: {status}")
+            bodies = {path: get(f"{urls['default project']}{path}")[1] for path in PATHS}
             (workdir / "bare.py").write_text(BARE_APPS.format(bodies=bodies))
-            urls = {"default project": project_url}
             for name, bare in (
                 ("bare FastAPI", "fastapi_app"),
                 ("bare Starlette", "starlette_app"),
             ):
+                # In the default project's virtualenv: the same uvicorn, Starlette, FastAPI.
+                serve, env = installs["default project"]
                 command = listening_on(serve, f"bare:{bare}", free_port())
                 log = workdir / f"{bare}.log"
                 urls[name] = servers.enter_context(serving(command, workdir, env, log))
