@@ -29,9 +29,10 @@ DURATION = Histogram(
     "Time to answer an HTTP request, by method and route template.",
     ["method", "route"],
 )
+# Any other method is counted as "OTHER".
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # The route label of a request no URL pattern matched (a 404, or one refused before).
 UNMATCHED = "unmatched"
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class MetricsMiddleware:

@@ -27,9 +27,10 @@ DURATION = Histogram(
     "Time to answer an HTTP request, by method and route template.",
     ["method", "route"],
 )
+# Any other method is counted as "OTHER".
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # The route label of a request no route matched: a 404, or one refused before routing.
 UNMATCHED = "unmatched"
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 router = APIRouter()
 
