@@ -5,9 +5,12 @@ each option module below says what its answer adds to it, through a function nam
 the slot. A module leaves out the slots it adds nothing to. ``compose.yaml`` and the CI
 configurations are such host files; ``pyproject.toml`` (dependencies), the Makefile (CI
 targets), ``.env.example`` and the README's settings table (env_vars) and the settings
-modules (settings) read slots too, beside what they still say per option. The layout
-places the features the options add (features), and ``project.on`` holds the template
-folders they render (folders). A new option is a new module in ``OPTIONS``.
+modules (settings) read slots too, beside what they still say per option; so do the app
+factories and Django's URL configuration (routers, middleware, installers, url_modules),
+the logging modules and Django's production settings (quiet_routes) and the README's list
+of pages (browse). The layout places the features the options add (features) and their
+own modules (core_modules, test_modules, named in PARTS), and ``project.on`` holds the
+template folders they render (folders). A new option is a new module in ``OPTIONS``.
 """
 
 from __future__ import annotations
