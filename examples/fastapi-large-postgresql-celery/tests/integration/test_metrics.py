@@ -98,8 +98,12 @@ async def test_the_token_is_checked(settings: Settings, client_for: ClientFactor
         assert TOKEN not in refused.text
 
 
-async def test_without_a_token_there_are_no_metrics(client: AsyncClient) -> None:
-    response = await client.get("/metrics", headers=AUTHORIZED)
+async def test_without_a_token_there_are_no_metrics(
+    settings: Settings, client_for: ClientFactory
+) -> None:
+    # Unset here even if the developer's .env sets one.
+    async with client_for(settings.model_copy(update={"metrics_token": None})) as client:
+        response = await client.get("/metrics", headers=AUTHORIZED)
 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
