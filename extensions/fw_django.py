@@ -166,8 +166,8 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "app_urls": f"{root}urls.py" if by_layer else "",
         "models_init": f"{root}models/__init__.py" if by_layer and has_db else "",
     }
-    for part in options.core_modules(answers):
-        paths[part] = f"{core}{part}.py"
+    option_modules, option_tests = layout_mod.option_paths(answers, core)
+    paths.update(option_modules)
     packages = LARGE_LAYER_PACKAGES if size == "large" else LAYER_PACKAGES
     for feature in features:
         app = f"{root}{feature.name}/"
@@ -206,16 +206,13 @@ def build_layout(answers: Mapping[str, Any]) -> layout_mod.Layout:
         "migrate_command",
         "page_styles",
         *PAGE_TEMPLATES,
-        *options.parts(),
     ):
         paths.setdefault(key, "")
     # DRF serializers replace the Pydantic schemas the other frameworks use.
     paths["jobs_schemas"] = ""
     paths.update(_worker_paths(answers, root, by_layer=by_layer))
 
-    tests = _test_paths(size, answers, features)
-    for part in options.test_modules(answers):
-        tests[part] = f"{'tests/integration/' if size == 'large' else 'tests/'}{part}.py"
+    tests = {**_test_paths(size, answers, features), **option_tests}
     paths.update(tests)
     # Migrations are loaded by Django, never imported by name (0001_initial is no identifier).
     modules = {

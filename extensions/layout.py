@@ -129,6 +129,17 @@ def worker_paths(answers: Mapping[str, Any], root: str) -> dict[str, str]:
     return paths
 
 
+def option_paths(answers: Mapping[str, Any], core: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The options' own modules and their tests: every module an option may add (empty
+    where it adds none), those it adds in ``core`` (the folder of the logging and security
+    modules); its tests beside the integration tests."""
+    modules = dict.fromkeys(options.parts(), "")
+    for part in options.core_modules(answers):
+        modules[part] = f"{core}{part}.py"
+    suite = "tests/integration/" if answers["project_size"] == "large" else "tests/"
+    return modules, {part: f"{suite}{part}.py" for part in options.test_modules(answers)}
+
+
 @dataclass(frozen=True)
 class Layout:
     """Paths (relative to the project root) and dotted module names of every part."""
@@ -185,9 +196,10 @@ def build(answers: Mapping[str, Any]) -> Layout:
     paths: dict[str, str] = {}
     for part, name in core.items():
         paths[part] = f"{root}{name}.py"
-    core_folder = "core/" if size == "large" else ""
-    for part in options.core_modules(answers):
-        paths[part] = f"{root}{core_folder}{part}.py"
+    option_modules, option_tests = option_paths(
+        answers, f"{root}core/" if size == "large" else root
+    )
+    paths.update(option_modules)
     if answers["database"] == "none":
         paths["database"] = ""
     if not _patient_psycopg(answers):
@@ -212,12 +224,8 @@ def build(answers: Mapping[str, Any]) -> Layout:
         for layer in LAYERS:
             paths.setdefault(f"{name}_{layer}", "")
     paths.update(worker_paths(answers, root))
-    for part in options.parts():
-        paths.setdefault(part, "")
 
-    tests = _test_paths(size, features)
-    for part in options.test_modules(answers):
-        tests[part] = f"{'tests/integration/' if size == 'large' else 'tests/'}{part}.py"
+    tests = {**_test_paths(size, features), **option_tests}
     # The postgres module's own test: a server that freezes mid-statement.
     folder = "tests/integration/" if size == "large" else "tests/"
     tests["test_postgres"] = f"{folder}test_postgres.py" if paths["postgres"] else ""

@@ -516,6 +516,19 @@ def production_env(project_dir: Path, env: Mapping[str, str]) -> dict[str, str]:
     )
 
 
+def request_records(text: str) -> list[dict[str, Any]]:
+    """The ``request_finished`` records among a server log's JSON lines."""
+    records = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("event") == "request_finished":
+            records.append(record)
+    return records
+
+
 def requests_are_logged_as_fields(base: str, log: Path) -> list[str]:
     """A request is logged as one record with fields (its route's template among them),
     not as the server's own access line; the healthy probes sent before are not logged
@@ -527,14 +540,7 @@ def requests_are_logged_as_fields(base: str, log: Path) -> list[str]:
     deadline = time.monotonic() + 5
     while True:
         text = log.read_text(errors="replace")
-        records = []
-        for line in text.splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("event") == "request_finished":
-                records.append(record)
+        records = request_records(text)
         if any(r.get("path") == "/health/unknown" for r in records):
             break
         if time.monotonic() > deadline:
@@ -586,9 +592,9 @@ def metrics_are_scraped(base: str, token: str, log: Path) -> list[str]:
     if len(requests) > 100 or any(r != "unmatched" and not r.startswith("/") for r in routes):
         problems.append(f"{len(requests)} request series, routes {sorted(routes)[:40]}")
     scrapes = [
-        line
-        for line in log.read_text(errors="replace").splitlines()
-        if '"request_finished"' in line and '"/metrics"' in line and '"status": 200' in line
+        record
+        for record in request_records(log.read_text(errors="replace"))
+        if record.get("route") == "/metrics" and record.get("status") == 200
     ]
     if scrapes:
         problems.append(f"a healthy scrape is logged at the default level: {scrapes[:1]}")

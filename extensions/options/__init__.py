@@ -55,12 +55,11 @@ __all__ = [
 ]
 
 
-def _collect(slot: str, project: Any) -> tuple[Any, ...]:
+def _collect(slot: str, facts: Any) -> tuple[Any, ...]:
+    """What every option adds to ``slot``, given the project's facts (or, for the slots the
+    layout reads before there are facts, its answers)."""
     return tuple(
-        item
-        for option in OPTIONS
-        if hasattr(option, slot)
-        for item in getattr(option, slot)(project)
+        item for option in OPTIONS if hasattr(option, slot) for item in getattr(option, slot)(facts)
     )
 
 
@@ -154,33 +153,19 @@ def folders(project: Any) -> dict[str, bool]:
 def features(answers: Mapping[str, Any]) -> tuple[Feature, ...]:
     """The example features the options add, after the framework's health feature. The
     layout is built before the other facts, so this slot reads the answers."""
-    return tuple(
-        feature
-        for option in OPTIONS
-        if hasattr(option, "features")
-        for feature in option.features(answers)
-    )
-
-
-def _collect_answers(slot: str, answers: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(
-        item
-        for option in OPTIONS
-        if hasattr(option, slot)
-        for item in getattr(option, slot)(answers)
-    )
+    return _collect("features", answers)
 
 
 def core_modules(answers: Mapping[str, Any]) -> tuple[str, ...]:
     """Modules the options add beside the logging and security modules (``core/`` in a
     large project), by the name of their path in the layout. Read from the answers, as
     ``features``."""
-    return _collect_answers("core_modules", answers)
+    return _collect("core_modules", answers)
 
 
 def test_modules(answers: Mapping[str, Any]) -> tuple[str, ...]:
     """Test modules the options add to the integration tests, by the name of their path."""
-    return _collect_answers("test_modules", answers)
+    return _collect("test_modules", answers)
 
 
 def parts() -> tuple[str, ...]:
